@@ -1,0 +1,125 @@
+/* The one place atomics are spelled. gcc/clang get their __atomic builtins,
+ * MSVC its Interlocked intrinsics (full barriers: stronger than asked, never
+ * weaker). Loads are acquire, stores release, read-modify-writes acq_rel,
+ * unless the name says _relaxed. Operands are plain integers so that public
+ * structs stay plain C (and C++) memory. */
+#ifndef CT_ATOMICS_H
+#define CT_ATOMICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+
+#define CT__ATOMIC_OPS(suffix, type)                                                          \
+    static inline type ct_load_##suffix(const type *p)                                        \
+    { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }                                          \
+    static inline type ct_load_relaxed_##suffix(const type *p)                                \
+    { return __atomic_load_n(p, __ATOMIC_RELAXED); }                                          \
+    static inline void ct_store_##suffix(type *p, type v)                                     \
+    { __atomic_store_n(p, v, __ATOMIC_RELEASE); }                                             \
+    static inline void ct_store_relaxed_##suffix(type *p, type v)                             \
+    { __atomic_store_n(p, v, __ATOMIC_RELAXED); }                                             \
+    static inline bool ct_cas_##suffix(type *p, type *expected, type desired)                 \
+    { return __atomic_compare_exchange_n(p, expected, desired, 0, __ATOMIC_ACQ_REL,           \
+                                         __ATOMIC_ACQUIRE); }                                 \
+    static inline type ct_exchange_##suffix(type *p, type v)                                  \
+    { return __atomic_exchange_n(p, v, __ATOMIC_ACQ_REL); }                                   \
+    static inline type ct_fetch_add_##suffix(type *p, type v)                                 \
+    { return __atomic_fetch_add(p, v, __ATOMIC_ACQ_REL); }                                    \
+    static inline type ct_fetch_and_##suffix(type *p, type v)                                 \
+    { return __atomic_fetch_and(p, v, __ATOMIC_ACQ_REL); }                                    \
+    static inline type ct_fetch_or_##suffix(type *p, type v)                                  \
+    { return __atomic_fetch_or(p, v, __ATOMIC_ACQ_REL); }
+
+CT__ATOMIC_OPS(u8, unsigned char)
+CT__ATOMIC_OPS(u32, uint32_t)
+CT__ATOMIC_OPS(i64, int64_t)
+CT__ATOMIC_OPS(u64, uint64_t)
+CT__ATOMIC_OPS(size, size_t)
+
+static inline void *ct_load_ptr(void *const *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
+static inline void ct_store_ptr(void **p, void *v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+static inline bool ct_cas_ptr(void **p, void **expected, void *desired)
+{
+    return __atomic_compare_exchange_n(p, expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+static inline void ct_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+#elif defined(_MSC_VER)
+
+#include <intrin.h>
+
+/* MSVC: every operation is a full-barrier interlocked instruction; loads are a
+ * compare-exchange that changes nothing. `bits` picks the intrinsic family. */
+#define CT__MSVC_OPS(suffix, type, itype, bits)                                               \
+    static inline type ct_load_##suffix(const type *p)                                        \
+    { return (type)_InterlockedCompareExchange##bits((itype volatile *)p, 0, 0); }            \
+    static inline type ct_load_relaxed_##suffix(const type *p)                                \
+    { return *(const volatile type *)p; }                                                     \
+    static inline void ct_store_##suffix(type *p, type v)                                     \
+    { (void)_InterlockedExchange##bits((itype volatile *)p, (itype)v); }                      \
+    static inline void ct_store_relaxed_##suffix(type *p, type v)                             \
+    { *(volatile type *)p = v; }                                                              \
+    static inline bool ct_cas_##suffix(type *p, type *expected, type desired)                 \
+    {                                                                                         \
+        itype seen = _InterlockedCompareExchange##bits((itype volatile *)p, (itype)desired,   \
+                                                       (itype)*expected);                     \
+        if (seen == (itype)*expected) return true;                                            \
+        *expected = (type)seen;                                                               \
+        return false;                                                                         \
+    }                                                                                         \
+    static inline type ct_exchange_##suffix(type *p, type v)                                  \
+    { return (type)_InterlockedExchange##bits((itype volatile *)p, (itype)v); }               \
+    static inline type ct_fetch_add_##suffix(type *p, type v)                                 \
+    { return (type)_InterlockedExchangeAdd##bits((itype volatile *)p, (itype)v); }            \
+    static inline type ct_fetch_and_##suffix(type *p, type v)                                 \
+    { return (type)_InterlockedAnd##bits((itype volatile *)p, (itype)v); }                    \
+    static inline type ct_fetch_or_##suffix(type *p, type v)                                  \
+    { return (type)_InterlockedOr##bits((itype volatile *)p, (itype)v); }
+
+CT__MSVC_OPS(u8, unsigned char, char, 8)
+CT__MSVC_OPS(u32, uint32_t, long, )
+CT__MSVC_OPS(i64, int64_t, __int64, 64)
+CT__MSVC_OPS(u64, uint64_t, __int64, 64)
+#if defined(_WIN64)
+CT__MSVC_OPS(size, size_t, __int64, 64)
+#else
+CT__MSVC_OPS(size, size_t, long, )
+#endif
+
+static inline void *ct_load_ptr(void *const *p)
+{ return _InterlockedCompareExchangePointer((void *volatile *)p, NULL, NULL); }
+static inline void ct_store_ptr(void **p, void *v)
+{ (void)_InterlockedExchangePointer((void *volatile *)p, v); }
+static inline bool ct_cas_ptr(void **p, void **expected, void *desired)
+{
+    void *seen = _InterlockedCompareExchangePointer((void *volatile *)p, desired, *expected);
+    if (seen == *expected) return true;
+    *expected = seen;
+    return false;
+}
+
+static inline void ct_cpu_relax(void)
+{
+#if defined(_M_X64) || defined(_M_IX86)
+    _mm_pause();
+#elif defined(_M_ARM64)
+    __yield();
+#endif
+}
+
+#else
+#error "cthreading needs gcc, clang or MSVC atomics"
+#endif
+
+#endif /* CT_ATOMICS_H */

@@ -1,0 +1,75 @@
+/* The services an OS backend supplies (prefix ctb_). Everything else lives
+ * once in api/. A port implements exactly these, in backend/<os>/ files named
+ * after the role they play (clock.c, thread.c, park.c); return values follow
+ * the public status codes. Misuse of an OS call that cannot fail in a correct
+ * program aborts with a message (ctb_fatal), as libuv does.
+ */
+#ifndef CT_BACKEND_H
+#define CT_BACKEND_H
+
+#include "cthreading.h"
+
+/* A deadline on ctb_monotonic_ns()'s clock that never comes. */
+#define CTB_NEVER INT64_MAX
+
+/* --- time ----------------------------------------------------------------- */
+
+/* Nanoseconds on a clock that only moves forward and ignores wall-clock changes. */
+int64_t ctb_monotonic_ns(void);
+
+/* Sleep until the monotonic clock reaches deadline (CTB_NEVER: forever). */
+void ctb_sleep_until(int64_t deadline);
+
+/* Give the processor to another ready thread. */
+void ctb_yield(void);
+
+/* --- threads -------------------------------------------------------------- */
+
+/* Start a detached OS thread running entry(arg). stack_size 0: the OS default;
+ * otherwise already adjusted by ctb_stack_size_fit. CT_OK, CT_EAGAIN or CT_ENOMEM. */
+int ctb_thread_create(void (*entry)(void *), void *arg, size_t stack_size);
+
+/* The nearest stack size the OS accepts for a request (0 stays 0). */
+size_t ctb_stack_size_fit(size_t size);
+
+/* The calling thread's OS id (gettid, GetCurrentThreadId). */
+uint64_t ctb_native_id(void);
+
+/* Show name for the calling thread in debuggers and process listings,
+ * truncated as the OS requires. Best effort. */
+void ctb_thread_set_name(const char *name);
+
+/* Processors available to this process. */
+unsigned ctb_cpu_count(void);
+
+/* Arrange for ct__thread_exited(record) to run when the calling thread ends,
+ * however it ends (returning, pthread_exit, ExitThread), for threads this
+ * library did not start too. NULL cancels. CT_OK or CT_ENOMEM. */
+int ctb_thread_exit_hook(void *record);
+
+/* Implemented by api/ for the backend: the exit hook's callback. */
+void ct__thread_exited(void *record);
+
+/* --- parking a thread -------------------------------------------------------
+ * Every thread owns one parker: a binary semaphore on which only that thread
+ * waits. A wake before the wait is remembered (the permit), so a waker never
+ * needs to know whether the sleeper has gone to sleep yet. The parking lot in
+ * api/parking_lot.c builds every blocking primitive on this one mechanism. */
+typedef struct ctb_parker ctb_parker;
+
+/* The calling thread's parker; valid until the thread ends. */
+ctb_parker *ctb_parker_current(void);
+
+/* Wait for the permit and consume it: CT_OK, or CT_ETIMEDOUT once the monotonic
+ * clock reaches deadline (CTB_NEVER: no deadline). Never returns spuriously. */
+int ctb_parker_wait(ctb_parker *parker, int64_t deadline);
+
+/* Give parker its permit, waking its thread if it waits. */
+void ctb_parker_wake(ctb_parker *parker);
+
+/* --- errors ---------------------------------------------------------------- */
+
+/* Print "cthreading: <what>: <os error>" to stderr and abort. */
+void ctb_fatal(const char *what, int os_error);
+
+#endif /* CT_BACKEND_H */

@@ -1,0 +1,97 @@
+/* Declarations shared by the backend-neutral sources in api/. Not installed. */
+#ifndef CT_INTERNAL_H
+#define CT_INTERNAL_H
+
+#include "cthreading.h"
+#include "backend.h"
+#include "atomics.h"
+
+/* Compiler (not OS) differences: thread-local storage and load-time constructors. */
+#if defined(_MSC_VER)
+#  define CT_THREAD_LOCAL __declspec(thread)
+#  pragma section(".CRT$XCU", read)
+#  define CT_CONSTRUCTOR(fn)                                                  \
+    static void fn(void);                                                     \
+    __declspec(allocate(".CRT$XCU")) void (*fn##_entry)(void) = fn;           \
+    static void fn(void)
+#  define CT_UNLIKELY(x) (x)
+#else
+#  define CT_THREAD_LOCAL _Thread_local
+#  define CT_CONSTRUCTOR(fn) __attribute__((constructor)) static void fn(void)
+#  define CT_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#endif
+
+/* --- time (time.c) ----------------------------------------------------------- */
+
+/* A timeout in seconds as a deadline on ctb_monotonic_ns: CT_FOREVER gives
+ * CTB_NEVER, 0 gives 0 (already past). CT_OK, CT_EINVAL (NaN or negative) or
+ * CT_EOVERFLOW (above CT_TIMEOUT_MAX). */
+int ct__deadline(double timeout, int64_t *deadline);
+
+/* --- parking lot (parking_lot.c) ----------------------------------------------
+ * Threads wait in queues keyed by an address; every blocking primitive is built
+ * on these three calls, so a primitive with nobody waiting never enters the OS. */
+typedef struct ct__waiter {
+    struct ct__waiter *next, *prev;
+    const void *key;
+    ctb_parker *parker;
+    void *ctx;          /* the parker's context, seen by unpark callbacks */
+    uintptr_t token;    /* what the unparker handed over */
+    bool queued;
+} ct__waiter;
+
+/* Park the calling thread on key. Under the key's bucket lock, validate(ctx)
+ * decides whether to sleep at all (false: CT_EAGAIN at once); after the thread is
+ * queued, before_sleep(ctx) runs without that lock. Returns CT_OK once unparked
+ * (*token is what the unparker gave), or CT_ETIMEDOUT at deadline. */
+int ct__park(const void *key, int64_t deadline, bool (*validate)(void *ctx),
+             void (*before_sleep)(void *ctx), void *ctx, uintptr_t *token);
+
+/* Wake at most one thread parked on key. decide(arg, waiter, more) runs under
+ * the bucket lock with the waiter to be woken (NULL if none) and whether others
+ * remain; its result becomes that waiter's token. */
+void ct__unpark_one(const void *key, uintptr_t (*decide)(void *arg, ct__waiter *waiter, bool more),
+                    void *arg);
+
+/* Wake up to n threads parked on key, oldest first, each with token. Returns
+ * how many were woken. */
+size_t ct__unpark(const void *key, size_t n, uintptr_t token);
+
+/* --- locks used inside the runtime ------------------------------------------- */
+int ct__lock_acquire_until(ct_lock *lock, int64_t deadline);
+
+/* RLock state saved and restored by Condition.wait (_release_save / _acquire_restore). */
+uint32_t ct__rlock_release_all(ct_rlock *rlock);
+void ct__rlock_acquire_restore(ct_rlock *rlock, uint32_t count);
+
+/* --- threads (thread.c) --------------------------------------------------------- */
+
+/* Run fn(arg) in ct_shutdown (and so at exit) before non-daemon threads are
+ * joined, as concurrent.futures registers its pools. CT_OK or CT_ENOMEM. */
+typedef struct ct__shutdown_hook {
+    struct ct__shutdown_hook *next, *prev;
+    void (*fn)(void *arg);
+    void *arg;
+} ct__shutdown_hook;
+void ct__shutdown_hook_add(ct__shutdown_hook *hook);
+void ct__shutdown_hook_remove(ct__shutdown_hook *hook);
+
+/* Start a thread whose record is named like a pool worker: used by the pool. */
+ct_thread *ct__thread_self_or_null(void);
+
+/* Thread-local values (local.c) for the thread record being torn down. */
+typedef struct ct__local_table {
+    void **values;
+    size_t capacity;
+} ct__local_table;
+ct__local_table *ct__current_local_table(bool create);
+void ct__local_table_clear(ct__local_table *table);
+void ct__local_table_forget_slot(size_t index);
+
+/* The registry lock guards the list of threads and every local table. */
+void ct__registry_lock(void);
+void ct__registry_unlock(void);
+/* Call fn on every live thread's local table, under the registry lock. */
+void ct__registry_each_table(void (*fn)(ct__local_table *table, void *arg), void *arg);
+
+#endif /* CT_INTERNAL_H */
