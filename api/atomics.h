@@ -41,6 +41,7 @@ CT__ATOMIC_OPS(size, size_t)
 
 static inline void *ct_load_ptr(void *const *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
 static inline void ct_store_ptr(void **p, void *v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+static inline void *ct_exchange_ptr(void **p, void *v) { return __atomic_exchange_n(p, v, __ATOMIC_ACQ_REL); }
 static inline bool ct_cas_ptr(void **p, void **expected, void *desired)
 {
     return __atomic_compare_exchange_n(p, expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
@@ -101,6 +102,8 @@ static inline void *ct_load_ptr(void *const *p)
 { return _InterlockedCompareExchangePointer((void *volatile *)p, NULL, NULL); }
 static inline void ct_store_ptr(void **p, void *v)
 { (void)_InterlockedExchangePointer((void *volatile *)p, v); }
+static inline void *ct_exchange_ptr(void **p, void *v)
+{ return _InterlockedExchangePointer((void *volatile *)p, v); }
 static inline bool ct_cas_ptr(void **p, void **expected, void *desired)
 {
     void *seen = _InterlockedCompareExchangePointer((void *volatile *)p, desired, *expected);

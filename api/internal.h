@@ -6,6 +6,9 @@
 #include "backend.h"
 #include "atomics.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 /* Compiler (not OS) differences: thread-local storage and load-time constructors. */
 #if defined(_MSC_VER)
 #  define CT_THREAD_LOCAL __declspec(thread)
@@ -57,8 +60,9 @@ void ct__unpark_one(const void *key, uintptr_t (*decide)(void *arg, ct__waiter *
  * how many were woken. */
 size_t ct__unpark(const void *key, size_t n, uintptr_t token);
 
-/* --- locks used inside the runtime ------------------------------------------- */
+/* --- primitives with deadlines, for use inside the runtime ----------------------- */
 int ct__lock_acquire_until(ct_lock *lock, int64_t deadline);
+bool ct__event_wait_until(ct_event *event, int64_t deadline);
 
 /* RLock state saved and restored by Condition.wait (_release_save / _acquire_restore). */
 uint32_t ct__rlock_release_all(ct_rlock *rlock);
@@ -66,32 +70,34 @@ void ct__rlock_acquire_restore(ct_rlock *rlock, uint32_t count);
 
 /* --- threads (thread.c) --------------------------------------------------------- */
 
-/* Run fn(arg) in ct_shutdown (and so at exit) before non-daemon threads are
- * joined, as concurrent.futures registers its pools. CT_OK or CT_ENOMEM. */
+/* Run hook->fn(hook->arg) in ct_shutdown (and so at exit) before non-daemon
+ * threads are joined, as concurrent.futures does for its pools. A hook runs at
+ * most once and is unlinked before it runs; removing it after that is a no-op. */
 typedef struct ct__shutdown_hook {
     struct ct__shutdown_hook *next, *prev;
     void (*fn)(void *arg);
     void *arg;
+    bool linked;
 } ct__shutdown_hook;
 void ct__shutdown_hook_add(ct__shutdown_hook *hook);
 void ct__shutdown_hook_remove(ct__shutdown_hook *hook);
 
-/* Start a thread whose record is named like a pool worker: used by the pool. */
-ct_thread *ct__thread_self_or_null(void);
-
-/* Thread-local values (local.c) for the thread record being torn down. */
+/* --- thread-local values (local.c), kept per thread record ------------------------ */
 typedef struct ct__local_table {
     void **values;
     size_t capacity;
 } ct__local_table;
-ct__local_table *ct__current_local_table(bool create);
-void ct__local_table_clear(ct__local_table *table);
-void ct__local_table_forget_slot(size_t index);
 
-/* The registry lock guards the list of threads and every local table. */
+/* The registry lock guards the list of live threads and the growth of every
+ * thread's local table. */
 void ct__registry_lock(void);
 void ct__registry_unlock(void);
-/* Call fn on every live thread's local table, under the registry lock. */
+/* fn(table, arg) for every live thread, under the registry lock. */
 void ct__registry_each_table(void (*fn)(ct__local_table *table, void *arg), void *arg);
+/* The calling thread's table; with create, a thread this library did not start
+ * gets its Dummy record first. NULL: no record (or CT_ENOMEM when creating). */
+ct__local_table *ct__current_local_table(bool create);
+/* At thread exit: run destructors of the table's values, then free it. */
+void ct__local_table_finish(ct__local_table *table);
 
 #endif /* CT_INTERNAL_H */

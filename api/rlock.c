@@ -1,0 +1,76 @@
+/* RLock: a ct_lock plus the owner's ident and the recursion depth. Only the
+ * owner writes owner and count while it holds the lock; other threads read
+ * owner (relaxed) and can never see their own ident there. */
+#include "internal.h"
+
+void ct_rlock_init(ct_rlock *rlock)
+{
+    rlock->owner = 0;
+    rlock->count = 0;
+    ct_lock_init(&rlock->lock);
+}
+
+static bool owned_by(const ct_rlock *rlock, uint64_t me)
+{
+    return ct_load_relaxed_u64(&rlock->owner) == me;
+}
+
+static int acquire_until(ct_rlock *rlock, int64_t deadline)
+{
+    uint64_t me = ct_get_ident();
+    if (owned_by(rlock, me)) {
+        if (rlock->count == UINT32_MAX) return CT_EOVERFLOW;
+        rlock->count++;
+        return CT_OK;
+    }
+    int status = ct__lock_acquire_until(&rlock->lock, deadline);
+    if (status != CT_OK) return status;
+    ct_store_relaxed_u64(&rlock->owner, me);
+    rlock->count = 1;
+    return CT_OK;
+}
+
+void ct_rlock_acquire(ct_rlock *rlock)
+{
+    /* 2^32 - 1 nested acquires by one thread: a runaway recursion, not a use. */
+    if (acquire_until(rlock, CTB_NEVER) != CT_OK) ctb_fatal("ct_rlock_acquire: recursion depth overflow", 0);
+}
+
+int ct_rlock_acquire_timeout(ct_rlock *rlock, double timeout)
+{
+    int64_t deadline;
+    int status = ct__deadline(timeout, &deadline);
+    if (status != CT_OK) return status;
+    return acquire_until(rlock, deadline);
+}
+
+int ct_rlock_release(ct_rlock *rlock)
+{
+    if (!owned_by(rlock, ct_get_ident())) return CT_EPERM;
+    if (--rlock->count == 0) {
+        ct_store_relaxed_u64(&rlock->owner, 0);
+        return ct_lock_release(&rlock->lock);
+    }
+    return CT_OK;
+}
+
+bool ct_rlock_locked(const ct_rlock *rlock)
+{
+    return ct_lock_locked(&rlock->lock);
+}
+
+uint32_t ct__rlock_release_all(ct_rlock *rlock)
+{
+    uint32_t count = rlock->count;
+    rlock->count = 0;
+    ct_store_relaxed_u64(&rlock->owner, 0);
+    ct_lock_release(&rlock->lock);
+    return count;
+}
+
+void ct__rlock_acquire_restore(ct_rlock *rlock, uint32_t count)
+{
+    ct_lock_acquire(&rlock->lock);
+    ct_store_relaxed_u64(&rlock->owner, ct_get_ident());
+    rlock->count = count;
+}

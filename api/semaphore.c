@@ -1,0 +1,87 @@
+/* Semaphore: word = value * 2 | HAS_PARKED. Acquirers take a unit with a CAS;
+ * with none left they set HAS_PARKED and park on the semaphore's address. A
+ * release adds its units first and then wakes up to that many parked threads,
+ * which retry (a running thread may take a unit first: no FIFO, as in Python). */
+#include "internal.h"
+
+#define HAS_PARKED 1
+#define UNIT 2
+#define VALUE_MAX (INT64_MAX / UNIT)
+
+int ct_semaphore_init(ct_semaphore *sem, int64_t value)
+{
+    if (value < 0 || value > VALUE_MAX) return CT_EINVAL;
+    sem->word = value * UNIT;
+    sem->bound = -1;
+    return CT_OK;
+}
+
+int ct_bounded_semaphore_init(ct_semaphore *sem, int64_t value)
+{
+    int status = ct_semaphore_init(sem, value);
+    if (status == CT_OK) sem->bound = value;
+    return status;
+}
+
+static bool still_empty_with_waiters(void *ctx)
+{
+    return ct_load_i64(&((ct_semaphore *)ctx)->word) == HAS_PARKED;
+}
+
+static int acquire_until(ct_semaphore *sem, int64_t deadline)
+{
+    for (;;) {
+        int64_t w = ct_load_relaxed_i64(&sem->word);
+        if (w >= UNIT) {
+            if (ct_cas_i64(&sem->word, &w, w - UNIT)) return CT_OK;
+            continue;
+        }
+        if (deadline == 0) return CT_ETIMEDOUT;
+        if (!(w & HAS_PARKED) && !ct_cas_i64(&sem->word, &w, w | HAS_PARKED)) continue;
+        if (ct__park(sem, deadline, still_empty_with_waiters, NULL, sem, NULL) == CT_ETIMEDOUT)
+            return CT_ETIMEDOUT;
+    }
+}
+
+void ct_semaphore_acquire(ct_semaphore *sem)
+{
+    acquire_until(sem, CTB_NEVER);
+}
+
+int ct_semaphore_acquire_timeout(ct_semaphore *sem, double timeout)
+{
+    int64_t deadline;
+    int status = ct__deadline(timeout, &deadline);
+    if (status != CT_OK) return status;
+    return acquire_until(sem, deadline);
+}
+
+/* Under the bucket lock: the last parked thread is leaving, clear the bit. */
+static uintptr_t wake_decide(void *arg, ct__waiter *waiter, bool more)
+{
+    (void)waiter;
+    if (!more) ct_fetch_and_i64(&((ct_semaphore *)arg)->word, ~(int64_t)HAS_PARKED);
+    return 0;
+}
+
+int ct_semaphore_release(ct_semaphore *sem, int64_t n)
+{
+    int64_t w = ct_load_relaxed_i64(&sem->word);
+    int64_t value;
+    if (n < 1) return CT_EINVAL;
+    do {
+        value = w / UNIT;
+        if (n > VALUE_MAX - value) return CT_EOVERFLOW;
+        if (sem->bound >= 0 && value + n > sem->bound) return CT_EINVAL;
+    } while (!ct_cas_i64(&sem->word, &w, w + n * UNIT));
+    if (w & HAS_PARKED) {
+        for (int64_t i = 0; i < n && (ct_load_i64(&sem->word) & HAS_PARKED); i++)
+            ct__unpark_one(sem, wake_decide, sem);
+    }
+    return CT_OK;
+}
+
+int64_t ct_semaphore_value(const ct_semaphore *sem)
+{
+    return ct_load_i64(&sem->word) / UNIT;
+}

@@ -1,0 +1,417 @@
+/* Threads: the registry of live threads (started here, the main thread, and
+ * Dummy records for threads started elsewhere), names, idents, join, and the
+ * daemon contract at exit. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum thread_kind { STARTED_HERE, MAIN, DUMMY };
+
+struct ct_thread {
+    size_t refs;
+    struct ct_thread *prev, *next;   /* registry links, under registry_lock */
+    char *name;
+    uint64_t ident;
+    uint64_t native_id;   /* published by the thread itself, then `started` is set */
+    ct_event started;
+    ct_event finished;
+    enum thread_kind kind;
+    bool daemon;
+    void (*target)(void *);
+    void *arg;
+    ct__local_table locals;
+};
+
+static ct_lock registry_lock = CT_LOCK_INIT;
+static ct_thread *registry_head;
+static size_t registry_count;
+static ct_thread *main_record;
+
+static uint64_t last_ident;
+static size_t last_thread_number;
+static size_t last_dummy_number;
+static size_t default_stack_size;
+
+static CT_THREAD_LOCAL ct_thread *self;
+static CT_THREAD_LOCAL uint64_t self_ident;
+
+static ct_lock hooks_lock = CT_LOCK_INIT;
+static ct__shutdown_hook *hooks_head;
+
+/* ---------------------------------------------------------------- registry */
+
+void ct__registry_lock(void) { ct_lock_acquire(&registry_lock); }
+void ct__registry_unlock(void) { ct_lock_release(&registry_lock); }
+
+static void registry_add(ct_thread *t)
+{
+    ct__registry_lock();
+    t->prev = NULL;
+    t->next = registry_head;
+    if (registry_head) registry_head->prev = t;
+    registry_head = t;
+    registry_count++;
+    ct__registry_unlock();
+}
+
+static void registry_remove(ct_thread *t)
+{
+    ct__registry_lock();
+    if (t->prev) t->prev->next = t->next;
+    else registry_head = t->next;
+    if (t->next) t->next->prev = t->prev;
+    registry_count--;
+    ct__registry_unlock();
+}
+
+void ct__registry_each_table(void (*fn)(ct__local_table *table, void *arg), void *arg)
+{
+    ct__registry_lock();
+    for (ct_thread *t = registry_head; t; t = t->next) fn(&t->locals, arg);
+    ct__registry_unlock();
+}
+
+/* ---------------------------------------------------------------- records */
+
+static char *copy_string(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *copy = (char *)malloc(n);
+    if (copy) memcpy(copy, s, n);
+    return copy;
+}
+
+static char *numbered_name(const char *prefix, size_t *counter)
+{
+    char buf[48];
+    snprintf(buf, sizeof buf, "%s-%zu", prefix, ct_fetch_add_size(counter, 1) + 1);
+    return copy_string(buf);
+}
+
+static ct_thread *record_new(enum thread_kind kind, char *name, bool daemon, size_t refs)
+{
+    ct_thread *t;
+    if (!name) return NULL;
+    t = (ct_thread *)calloc(1, sizeof *t);
+    if (!t) {
+        free(name);
+        return NULL;
+    }
+    t->refs = refs;
+    t->name = name;
+    t->kind = kind;
+    t->daemon = daemon;
+    ct_event_init(&t->started);
+    ct_event_init(&t->finished);
+    return t;
+}
+
+static void record_release(ct_thread *t)
+{
+    if (ct_fetch_add_size(&t->refs, (size_t)-1) != 1) return;
+    free(t->name);
+    free(t);
+}
+
+/* Called in the thread the record describes, once it runs. */
+static void record_adopt_current(ct_thread *t)
+{
+    self = t;
+    self_ident = t->ident;
+    ct_store_u64(&t->native_id, ctb_native_id());
+    ct_event_set(&t->started);
+}
+
+/* The end of every thread with a record: its locals' destructors run while it
+ * still counts as alive (as threading.local's do), then it leaves the registry
+ * and joiners are released. */
+static void record_finish(ct_thread *t)
+{
+    ct__local_table_finish(&t->locals);
+    registry_remove(t);
+    ct_event_set(&t->finished);
+    if (self == t) self = NULL;
+    record_release(t);
+}
+
+void ct__thread_exited(void *record)
+{
+    record_finish((ct_thread *)record);
+}
+
+/* ---------------------------------------------------------------- runtime */
+
+static void at_exit(void)
+{
+    ct_shutdown();
+}
+
+/* The main thread is the one that loads the library (its constructor runs
+ * there), or, if a function runs before the constructor, the first caller. */
+static unsigned char runtime_state;   /* 0 new, 1 starting, 2 ready */
+
+static void runtime_start(void)
+{
+    ct_thread *t = record_new(MAIN, copy_string("MainThread"), false, 1);
+    if (!t) ctb_fatal("cannot allocate the main thread's record", 0);
+    t->ident = ct_get_ident();
+    registry_add(t);
+    record_adopt_current(t);
+    main_record = t;
+    atexit(at_exit);
+}
+
+static void runtime_ensure(void)
+{
+    unsigned char state = ct_load_u8(&runtime_state);
+    if (state == 2) return;
+    if (state == 0 && ct_cas_u8(&runtime_state, &state, 1)) {
+        runtime_start();
+        ct_store_u8(&runtime_state, 2);
+        return;
+    }
+    while (ct_load_u8(&runtime_state) != 2) ctb_yield();
+}
+
+CT_CONSTRUCTOR(runtime_constructor)
+{
+    runtime_ensure();
+}
+
+/* ---------------------------------------------------------------- threads */
+
+static void thread_main(void *arg)
+{
+    ct_thread *t = (ct_thread *)arg;
+    record_adopt_current(t);
+    ctb_thread_set_name(t->name);
+    /* If the target ends the thread itself (pthread_exit, ExitThread), the
+     * backend's exit hook still finishes the record. */
+    ctb_thread_exit_hook(t);
+    t->target(t->arg);
+    ctb_thread_exit_hook(NULL);
+    record_finish(t);
+}
+
+static bool current_daemon(void)
+{
+    /* A thread with no record was started elsewhere: a Dummy, and Dummies are daemons. */
+    return self ? self->daemon : true;
+}
+
+int ct_thread_start(ct_thread **thread, void (*target)(void *), void *arg,
+                    const ct_thread_options *options)
+{
+    ct_thread_options defaults = CT_THREAD_OPTIONS_INIT;
+    const ct_thread_options *o = options ? options : &defaults;
+    size_t stack_size;
+    ct_thread *t;
+    int status;
+    if (!thread || !target) return CT_EINVAL;
+    if (o->daemon != CT_INHERIT && o->daemon != 0 && o->daemon != 1) return CT_EINVAL;
+    runtime_ensure();
+    t = record_new(STARTED_HERE,
+                   o->name ? copy_string(o->name) : numbered_name("Thread", &last_thread_number),
+                   o->daemon == CT_INHERIT ? current_daemon() : o->daemon == 1, 2);
+    if (!t) return CT_ENOMEM;
+    t->ident = ct_fetch_add_u64(&last_ident, 1) + 1;
+    t->target = target;
+    t->arg = arg;
+    stack_size = o->stack_size ? ctb_stack_size_fit(o->stack_size) : ct_load_size(&default_stack_size);
+    registry_add(t);
+    status = ctb_thread_create(thread_main, t, stack_size);
+    if (status != CT_OK) {
+        registry_remove(t);
+        free(t->name);
+        free(t);
+        return status;
+    }
+    *thread = t;
+    return CT_OK;
+}
+
+int ct_thread_join(ct_thread *thread, double timeout)
+{
+    int64_t deadline;
+    int status;
+    if (!thread) return CT_EINVAL;
+    if (thread == self) return CT_EDEADLK;
+    if ((status = ct__deadline(timeout, &deadline)) != CT_OK) return status;
+    return ct__event_wait_until(&thread->finished, deadline) ? CT_OK : CT_ETIMEDOUT;
+}
+
+bool ct_thread_is_alive(const ct_thread *thread)
+{
+    return thread && !ct_event_is_set(&thread->finished);
+}
+
+bool ct_thread_is_daemon(const ct_thread *thread)
+{
+    return thread && thread->daemon;
+}
+
+const char *ct_thread_name(const ct_thread *thread)
+{
+    return thread ? thread->name : NULL;
+}
+
+uint64_t ct_thread_ident(const ct_thread *thread)
+{
+    return thread ? thread->ident : 0;
+}
+
+uint64_t ct_thread_native_id(const ct_thread *thread)
+{
+    if (!thread) return 0;
+    /* A thread just started may not have run yet: its id exists once it has. */
+    ct__event_wait_until((ct_event *)&thread->started, CTB_NEVER);
+    return ct_load_u64(&thread->native_id);
+}
+
+void ct_thread_release(ct_thread *thread)
+{
+    if (thread) record_release(thread);
+}
+
+ct_thread *ct_current_thread(void)
+{
+    ct_thread *t;
+    if (self) return self;
+    runtime_ensure();
+    if (self) return self;
+    t = record_new(DUMMY, numbered_name("Dummy", &last_dummy_number), true, 1);
+    if (!t) return NULL;
+    t->ident = ct_get_ident();
+    if (ctb_thread_exit_hook(t) != CT_OK) {
+        free(t->name);
+        free(t);
+        return NULL;
+    }
+    registry_add(t);
+    record_adopt_current(t);
+    return t;
+}
+
+ct_thread *ct_main_thread(void)
+{
+    runtime_ensure();
+    return main_record;
+}
+
+size_t ct_active_count(void)
+{
+    size_t n;
+    runtime_ensure();
+    ct__registry_lock();
+    n = registry_count;
+    ct__registry_unlock();
+    return n;
+}
+
+size_t ct_enumerate(ct_thread **out, size_t capacity)
+{
+    size_t n = 0;
+    runtime_ensure();
+    ct__registry_lock();
+    for (ct_thread *t = registry_head; t; t = t->next, n++) {
+        if (n < capacity) {
+            ct_fetch_add_size(&t->refs, 1);
+            out[n] = t;
+        }
+    }
+    ct__registry_unlock();
+    return n;
+}
+
+uint64_t ct_get_ident(void)
+{
+    if (CT_UNLIKELY(self_ident == 0)) self_ident = ct_fetch_add_u64(&last_ident, 1) + 1;
+    return self_ident;
+}
+
+uint64_t ct_get_native_id(void)
+{
+    return ctb_native_id();
+}
+
+size_t ct_stack_size(size_t size)
+{
+    return ct_exchange_size(&default_stack_size, ctb_stack_size_fit(size));
+}
+
+ct__local_table *ct__current_local_table(bool create)
+{
+    ct_thread *t = create ? ct_current_thread() : self;
+    return t ? &t->locals : NULL;
+}
+
+/* ---------------------------------------------------------------- shutdown */
+
+void ct__shutdown_hook_add(ct__shutdown_hook *hook)
+{
+    ct_lock_acquire(&hooks_lock);
+    hook->prev = NULL;
+    hook->next = hooks_head;
+    if (hooks_head) hooks_head->prev = hook;
+    hooks_head = hook;
+    hook->linked = true;
+    ct_lock_release(&hooks_lock);
+}
+
+static void hook_unlink(ct__shutdown_hook *hook)
+{
+    if (hook->prev) hook->prev->next = hook->next;
+    else hooks_head = hook->next;
+    if (hook->next) hook->next->prev = hook->prev;
+    hook->linked = false;
+}
+
+void ct__shutdown_hook_remove(ct__shutdown_hook *hook)
+{
+    ct_lock_acquire(&hooks_lock);
+    if (hook->linked) hook_unlink(hook);
+    ct_lock_release(&hooks_lock);
+}
+
+static void run_shutdown_hooks(void)
+{
+    for (;;) {
+        ct__shutdown_hook *hook;
+        ct_lock_acquire(&hooks_lock);
+        hook = hooks_head;
+        if (hook) hook_unlink(hook);
+        ct_lock_release(&hooks_lock);
+        if (!hook) return;
+        hook->fn(hook->arg);
+    }
+}
+
+/* A live non-daemon thread started here, other than the caller, with a new reference. */
+static ct_thread *next_to_join(void)
+{
+    ct_thread *found = NULL;
+    ct__registry_lock();
+    for (ct_thread *t = registry_head; t; t = t->next) {
+        if (t->kind == STARTED_HERE && !t->daemon && t != self) {
+            ct_fetch_add_size(&t->refs, 1);
+            found = t;
+            break;
+        }
+    }
+    ct__registry_unlock();
+    return found;
+}
+
+void ct_shutdown(void)
+{
+    ct_thread *t;
+    runtime_ensure();
+    run_shutdown_hooks();
+    while ((t = next_to_join()) != NULL) {
+        ct__event_wait_until(&t->finished, CTB_NEVER);
+        record_release(t);
+    }
+    if (self == main_record) ct_event_set(&main_record->finished);
+}
