@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Installs, with apt-get, whatever the build needs and this machine lacks.
+#
+#   bash ci/deps.sh            cmake, ninja, gcc, clang (every stage)
+#   bash ci/deps.sh --win32    + mingw-w64 and wine (the win32 stage)
+#   bash ci/deps.sh --bench    + google benchmark, glib, abseil (the benchmarks)
+#
+# Nothing is installed, and apt-get is not run at all, when everything is present.
+set -euo pipefail
+
+want_win32=0
+want_bench=0
+for arg in "$@"; do
+  case "$arg" in
+    --win32) want_win32=1 ;;
+    --bench) want_bench=1 ;;
+    *) echo "ci/deps.sh: unknown option '$arg' (expected --win32 or --bench)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+
+# need_command COMMAND PACKAGE: PACKAGE is wanted when COMMAND is not on PATH.
+need_command() {
+  command -v "$1" >/dev/null 2>&1 || missing+=("$2")
+}
+
+# need_package PACKAGE: wanted when dpkg does not list it as installed.
+# (Not `dpkg -s | grep -q`: grep quitting early makes pipefail see dpkg's SIGPIPE.)
+need_package() {
+  [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) == "install ok installed" ]] || missing+=("$1")
+}
+
+have_dpkg=0
+command -v dpkg-query >/dev/null 2>&1 && have_dpkg=1
+
+need_command cmake cmake
+need_command ninja ninja-build
+need_command gcc gcc
+need_command clang clang
+# gcc's Recommends, which --no-install-recommends would skip: the C library headers.
+if [[ $have_dpkg == 1 ]]; then need_package libc6-dev; fi
+if [[ $want_win32 == 1 ]]; then
+  need_command x86_64-w64-mingw32-gcc mingw-w64
+  need_command wine wine
+fi
+if [[ $want_bench == 1 && $have_dpkg == 1 ]]; then
+  need_package libbenchmark-dev
+  need_package libglib2.0-dev
+  need_package libabsl-dev
+fi
+
+if [[ ${#missing[@]} == 0 ]]; then
+  exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "ci/deps.sh: missing ${missing[*]}, and there is no apt-get to install them" >&2
+  exit 1
+fi
+sudo=()
+if [[ $(id -u) != 0 ]]; then
+  if ! command -v sudo >/dev/null 2>&1; then
+    echo "ci/deps.sh: missing ${missing[*]}; run as root (or install sudo) to install them" >&2
+    exit 1
+  fi
+  sudo=(sudo)
+fi
+
+echo "ci/deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! { "${sudo[@]}" apt-get update -qq &&
+       "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+         apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "ci/deps.sh: apt-get failed" >&2
+  exit 1
+fi

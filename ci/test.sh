@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The full test run: every stage configured, built and tested with its CMake
+# preset (CMakePresets.json), stopping at the first failure.
+#
+#   dev       Debug, warnings as errors
+#   tsan      ThreadSanitizer
+#   asan      AddressSanitizer + UndefinedBehaviorSanitizer
+#   portable  POSIX backend without futex (the macOS path)
+#   win32     Win32 backend cross-compiled with mingw-w64, run under Wine
+#             (only once backend/win32/backend.cmake exists)
+#
+# CT_JOBS (default 2) sets the build and test parallelism.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+jobs="${CT_JOBS:-2}"
+stages=(dev tsan asan portable)
+deps_options=()
+if [[ -f backend/win32/backend.cmake ]]; then
+  stages+=(win32)
+  deps_options+=(--win32)
+fi
+
+current_stage="dependencies"
+passed=()
+started=$SECONDS
+report() {
+  local status=$?
+  local elapsed=$((SECONDS - started))
+  if [[ $status == 0 ]]; then
+    echo "ci/test.sh: PASSED all ${#passed[@]} stages (${passed[*]}) in ${elapsed} s"
+  else
+    echo "ci/test.sh: FAILED at stage ${current_stage} (passed: ${passed[*]:-none}) after ${elapsed} s" >&2
+  fi
+}
+trap report EXIT
+
+bash ci/deps.sh ${deps_options[@]+"${deps_options[@]}"}
+
+for stage in "${stages[@]}"; do
+  current_stage="$stage"
+  stage_started=$SECONDS
+  echo "==> [$stage] configure"
+  cmake --preset "$stage"
+  echo "==> [$stage] build"
+  cmake --build --preset "$stage" --parallel "$jobs"
+  if [[ $stage == win32 ]]; then
+    # Create the Wine prefix now, once, so the first test's timeout is not spent on it.
+    WINEDEBUG=-all wineboot -i >/dev/null 2>&1 || true
+  fi
+  echo "==> [$stage] test"
+  ctest --preset "$stage" -j "$jobs" --output-on-failure
+  passed+=("$stage")
+  echo "==> [$stage] passed in $((SECONDS - stage_started)) s"
+done
