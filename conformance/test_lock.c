@@ -284,3 +284,22 @@ TEST(exported_functions_by_address)
     CHECK_OK((ct_lock_release)(&lock));
     CHECK(!ct_lock_locked(&lock));
 }
+
+/* The header's inline fast paths and the exported slow paths they fall back
+ * to are ABI too: a binding that cannot use the inline functions calls them. */
+TEST(inline_fast_path_and_slow_path_entry_points)
+{
+    ct_lock lock = CT_LOCK_INIT;
+    ct__lock_acquire_inline(&lock);
+    CHECK(ct_lock_locked(&lock));
+    CHECK_OK(ct__lock_release_inline(&lock));
+    CHECK_STATUS(ct__lock_release_inline(&lock), CT_EPERM);
+
+    ct__lock_acquire_slow(&lock);   /* takes a free lock too */
+    CHECK(ct_lock_locked(&lock));
+    CHECK_STATUS(ct_lock_acquire_timeout(&lock, 0), CT_ETIMEDOUT);
+    CHECK_OK(ct__lock_release_slow(&lock));
+    CHECK(!ct_lock_locked(&lock));
+    CHECK_STATUS(ct__lock_release_slow(&lock), CT_EPERM);
+    CHECK(!ct_lock_locked(&lock));
+}
