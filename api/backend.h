@@ -50,6 +50,18 @@ int ctb_thread_exit_hook(void *record);
 /* Implemented by api/ for the backend: the exit hook's callback. */
 void ct__thread_exited(void *record);
 
+/* Run fn once when the process ends normally (main returns or exit()), while
+ * the threads it waits for still run: atexit on POSIX; on Windows the C
+ * runtime's process-wide table, since a DLL's atexit runs only after
+ * ExitProcess has killed the other threads. CT_OK or CT_ENOMEM. */
+int ctb_at_exit(void (*fn)(void));
+
+/* Have prepare run in the thread that calls fork() just before the fork, then
+ * parent in the parent and child in the child (whose only thread that is), as
+ * pthread_atfork does, for every fork of the process. An OS without fork has
+ * nothing to register and returns CT_OK. CT_OK or CT_ENOMEM. */
+int ctb_at_fork(void (*prepare)(void), void (*parent)(void), void (*child)(void));
+
 /* --- parking a thread -------------------------------------------------------
  * Every thread owns one parker: a binary semaphore on which only that thread
  * waits. A wake before the wait is remembered (the permit), so a waker never

@@ -60,6 +60,12 @@ void ct__unpark_one(const void *key, uintptr_t (*decide)(void *arg, ct__waiter *
  * how many were woken. */
 size_t ct__unpark(const void *key, size_t n, uintptr_t token);
 
+/* In the child after fork(): empty every queue and free every bucket lock.
+ * Only the forking thread lives on there, and it is parked nowhere, so every
+ * queued waiter, and any bucket lock held at the fork, belonged to a thread
+ * that the child does not have. */
+void ct__parking_lot_after_fork(void);
+
 /* --- primitives with deadlines, for use inside the runtime ----------------------- */
 int ct__lock_acquire_until(ct_lock *lock, int64_t deadline);
 bool ct__event_wait_until(ct_event *event, int64_t deadline);

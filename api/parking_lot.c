@@ -142,3 +142,8 @@ size_t ct__unpark(const void *key, size_t n, uintptr_t token)
     }
     return count;
 }
+
+void ct__parking_lot_after_fork(void)
+{
+    memset(buckets, 0, sizeof buckets);
+}

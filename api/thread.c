@@ -152,6 +152,10 @@ static void at_exit(void)
  * there), or, if a function runs before the constructor, the first caller. */
 static unsigned char runtime_state;   /* 0 new, 1 starting, 2 ready */
 
+static void fork_prepare(void);
+static void fork_parent(void);
+static void fork_child(void);
+
 static void runtime_start(void)
 {
     ct_thread *t = record_new(MAIN, copy_string("MainThread"), false, 1);
@@ -160,7 +164,9 @@ static void runtime_start(void)
     registry_add(t);
     record_adopt_current(t);
     main_record = t;
-    atexit(at_exit);
+    if (ctb_at_exit(at_exit) != CT_OK) ctb_fatal("cannot register the exit-time join", 0);
+    if (ctb_at_fork(fork_prepare, fork_parent, fork_child) != CT_OK)
+        ctb_fatal("cannot register the fork handlers", 0);
 }
 
 static void runtime_ensure(void)
@@ -178,6 +184,84 @@ static void runtime_ensure(void)
 CT_CONSTRUCTOR(runtime_constructor)
 {
     runtime_ensure();
+}
+
+/* ---------------------------------------------------------------- fork
+ * The child of a fork() has one thread: the one that called fork. As Python's
+ * threading._after_fork does, the child's runtime forgets every other thread
+ * and makes the forking thread its main thread. Internal locks that another
+ * thread may have held are reset: the registry and hooks locks are taken
+ * around the fork, so their lists are whole in the child; the parking lot's
+ * queues hold only threads the child does not have, so they are emptied. */
+
+static void fork_prepare(void)
+{
+    runtime_ensure();   /* a runtime half started by another thread would never finish in the child */
+    ct_lock_acquire(&hooks_lock);
+    ct__registry_lock();
+}
+
+static void fork_parent(void)
+{
+    ct__registry_unlock();
+    ct_lock_release(&hooks_lock);
+}
+
+/* The forking thread's record, which becomes the main thread's. As in Python,
+ * a thread without one gets a new "MainThread", and a Dummy turns into the
+ * main thread: named "MainThread", no longer a daemon. Its OS id is new. */
+static ct_thread *forking_thread_record(void)
+{
+    ct_thread *t = self;
+    if (!t) {
+        t = record_new(MAIN, copy_string("MainThread"), false, 1);
+        if (!t) ctb_fatal("cannot allocate the main thread's record after fork", 0);
+        t->ident = ct_get_ident();
+        registry_add(t);
+        record_adopt_current(t);
+        return t;
+    }
+    if (t->kind == DUMMY) {
+        char *name = copy_string("MainThread");
+        if (name) {   /* else it keeps its Dummy name: a name is only a label */
+            free(t->name);
+            t->name = name;
+        }
+        t->kind = MAIN;
+        t->daemon = false;
+    }
+    ct_store_u64(&t->native_id, ctb_native_id());
+    return t;
+}
+
+/* A thread the child does not have: finished, so joins return at once, and
+ * gone from the registry. Its locals' destructors do not run: the values
+ * belong to a thread that no longer exists, as POSIX drops such a thread's
+ * thread-specific data without destructors. The old main record is kept:
+ * ct_main_thread() lent it out for the life of the process. */
+static void record_vanish(ct_thread *t)
+{
+    registry_remove(t);
+    free(t->locals.values);
+    t->locals.values = NULL;
+    t->locals.capacity = 0;
+    ct_event_set(&t->started);
+    ct_event_set(&t->finished);
+    if (t != main_record) record_release(t);
+}
+
+static void fork_child(void)
+{
+    ct_thread *current, *t, *next;
+    ct__parking_lot_after_fork();
+    ct_lock_init(&registry_lock);
+    ct_lock_init(&hooks_lock);
+    current = forking_thread_record();
+    for (t = registry_head; t; t = next) {
+        next = t->next;
+        if (t != current) record_vanish(t);
+    }
+    main_record = current;
 }
 
 /* ---------------------------------------------------------------- threads */

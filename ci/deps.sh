@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, with apt-get, whatever the build needs and this machine lacks.
 #
-#   bash ci/deps.sh            cmake, ninja, gcc, clang (every stage)
+#   bash ci/deps.sh            cmake, ninja, gcc, clang, pkg-config, musl-gcc,
+#                              valgrind (every stage of ci/test.sh but win32)
 #   bash ci/deps.sh --win32    + mingw-w64 and wine (the win32 stage)
 #   bash ci/deps.sh --bench    + google benchmark, glib, abseil (the benchmarks)
 #
@@ -38,8 +39,14 @@ need_command cmake cmake
 need_command ninja ninja-build
 need_command gcc gcc
 need_command clang clang
+need_command pkg-config pkgconf        # the package tests
+need_command musl-gcc musl-tools       # the musl stage
+need_command valgrind valgrind         # the valgrind stage (helgrind.h included)
 # gcc's Recommends, which --no-install-recommends would skip: the C library headers.
-if [[ $have_dpkg == 1 ]]; then need_package libc6-dev; fi
+if [[ $have_dpkg == 1 ]]; then
+  need_package libc6-dev
+  need_package linux-libc-dev          # linux/futex.h, which the musl stage borrows too
+fi
 if [[ $want_win32 == 1 ]]; then
   need_command x86_64-w64-mingw32-gcc mingw-w64
   need_command wine wine

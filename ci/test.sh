@@ -6,15 +6,21 @@
 #   tsan      ThreadSanitizer
 #   asan      AddressSanitizer + UndefinedBehaviorSanitizer
 #   portable  POSIX backend without futex (the macOS path)
+#   clang     clang, the library with -Weverything (cmake/clang_everything.cmake)
+#   musl      musl libc, statically linked
+#   valgrind  helgrind over the conformance suite (ci/valgrind.sh)
 #   win32     Win32 backend cross-compiled with mingw-w64, run under Wine
 #             (only once backend/win32/backend.cmake exists)
+#
+# The dev stage also runs the package tests (CTest label "package": install,
+# then build a consumer with find_package and with pkg-config).
 #
 # CT_JOBS (default 2) sets the build and test parallelism.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 jobs="${CT_JOBS:-2}"
-stages=(dev tsan asan portable)
+stages=(dev tsan asan portable clang musl valgrind)
 deps_options=()
 if [[ -f backend/win32/backend.cmake ]]; then
   stages+=(win32)
@@ -40,6 +46,13 @@ bash ci/deps.sh ${deps_options[@]+"${deps_options[@]}"}
 for stage in "${stages[@]}"; do
   current_stage="$stage"
   stage_started=$SECONDS
+  if [[ $stage == valgrind ]]; then
+    echo "==> [$stage] configure, build, and the conformance suite under helgrind"
+    CT_JOBS="$jobs" bash ci/valgrind.sh
+    passed+=("$stage")
+    echo "==> [$stage] passed in $((SECONDS - stage_started)) s"
+    continue
+  fi
   echo "==> [$stage] configure"
   cmake --preset "$stage"
   echo "==> [$stage] build"

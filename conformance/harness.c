@@ -29,6 +29,13 @@ void ct_test_fail(const char *file, int line, const char *fmt, ...)
     _Exit(1);
 }
 
+void ct_test_skip(const char *reason)
+{
+    printf("skip %s: %s\n", current_test, reason);
+    fflush(stdout);
+    _Exit(CT_TEST_SKIPPED);
+}
+
 ct_thread *ct_test_start(void (*fn)(void *), void *arg)
 {
     ct_thread *thread = NULL;

@@ -30,6 +30,10 @@ typedef struct ct_test_case {
 
 void ct_test_register(ct_test_case *test);
 void ct_test_fail(const char *file, int line, const char *fmt, ...);
+/* End the test as skipped, saying why: exit status CT_TEST_SKIPPED, which
+ * CTest reads as "not run" (SKIP_RETURN_CODE). */
+#define CT_TEST_SKIPPED 77
+void ct_test_skip(const char *reason);
 /* Set by the harness: the command line of this test executable (argv[0]). */
 extern const char *ct_test_argv0;
 

@@ -1,3 +1,7 @@
+/* Threads on pthreads. Where systems differ (the OS thread id, naming a
+ * thread, the CPUs this process may use), each variant is a small function of
+ * its own, chosen by the feature checks in backend.cmake (CT_HAVE_*), so that
+ * the function bodies say nothing about which OS they are on. */
 #include "backend.h"
 
 #include <errno.h>
@@ -7,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#if defined(__linux__)
+#if defined(CT_HAVE_SYS_GETTID)
 #  include <sys/syscall.h>
+#endif
+#if defined(CT_HAVE_PTHREAD_GETTHREADID_NP) || defined(CT_HAVE_PTHREAD_SET_NAME_NP)
+#  include <pthread_np.h>
 #endif
 
 typedef struct start_args {
@@ -68,52 +75,132 @@ size_t ctb_stack_size_fit(size_t size)
     return (size + (size_t)page - 1) / (size_t)page * (size_t)page;
 }
 
-uint64_t ctb_native_id(void)
+/* --- the OS thread id ------------------------------------------------------ */
+
+#if defined(CT_HAVE_GETTID)
+/* Linux: glibc 2.30 and later, musl 1.2.2 and later. */
+static uint64_t os_thread_id(void)
 {
-#if defined(__linux__)
+    return (uint64_t)gettid();
+}
+#elif defined(CT_HAVE_SYS_GETTID)
+/* Linux with an older C library: the system call itself. */
+static uint64_t os_thread_id(void)
+{
     return (uint64_t)syscall(SYS_gettid);
-#elif defined(__APPLE__)
+}
+#elif defined(CT_HAVE_PTHREAD_THREADID_NP)
+/* macOS: the system-wide 64-bit thread id that Activity Monitor and lldb show. */
+static uint64_t os_thread_id(void)
+{
     uint64_t id = 0;
     pthread_threadid_np(NULL, &id);
     return id;
-#else
-    return (uint64_t)(uintptr_t)pthread_self();
-#endif
 }
+#elif defined(CT_HAVE_PTHREAD_GETTHREADID_NP)
+/* FreeBSD and DragonFly: the kernel's thread id. */
+static uint64_t os_thread_id(void)
+{
+    return (uint64_t)pthread_getthreadid_np();
+}
+#else
+/* No OS thread id to ask for: pthread_self() is just as unique among the
+ * threads alive at once, which is all that native_id promises. */
+static uint64_t os_thread_id(void)
+{
+    return (uint64_t)(uintptr_t)pthread_self();
+}
+#endif
+
+uint64_t ctb_native_id(void)
+{
+    return os_thread_id();
+}
+
+/* --- the OS thread name ------------------------------------------------------
+ * Every variant names the calling thread, the only one macOS can name, and
+ * gets a name already cut to fit (OS_NAME_MAX bytes, without the NUL). */
+
+#if defined(CT_HAVE_PTHREAD_SETNAME_NP_THREAD_NAME)
+/* glibc and musl: (thread, name); Linux refuses names over 15 bytes (ERANGE). */
+#  define OS_NAME_MAX 15
+static void os_set_name(const char *name)
+{
+    pthread_setname_np(pthread_self(), name);
+}
+#elif defined(CT_HAVE_PTHREAD_SETNAME_NP_NAME)
+/* macOS: (name), for the calling thread only; MAXTHREADNAMESIZE is 64. */
+#  define OS_NAME_MAX 63
+static void os_set_name(const char *name)
+{
+    pthread_setname_np(name);
+}
+#elif defined(CT_HAVE_PTHREAD_SET_NAME_NP)
+/* FreeBSD and OpenBSD: the kernel keeps MAXCOMLEN (19 or more) bytes. */
+#  define OS_NAME_MAX 19
+static void os_set_name(const char *name)
+{
+    pthread_set_name_np(pthread_self(), name);
+}
+#else
+/* No way to name a thread: the name lives only in ct_thread_name. */
+#  define OS_NAME_MAX 0
+static void os_set_name(const char *name)
+{
+    (void)name;
+}
+#endif
 
 void ctb_thread_set_name(const char *name)
 {
-#if defined(CT_HAVE_PTHREAD_SETNAME_NP)
-    /* Linux refuses names over 15 bytes (ERANGE): truncate, never splitting a
-     * UTF-8 sequence. ct_thread_name keeps the full name. */
-    char buf[16];
+    /* Truncate, never splitting a UTF-8 sequence; ct_thread_name keeps the full name. */
+    char buf[OS_NAME_MAX + 1];
     size_t n = strlen(name);
-    if (n > sizeof buf - 1) {
-        n = sizeof buf - 1;
+    if (n > OS_NAME_MAX) {
+        n = OS_NAME_MAX;
         while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80) n--;
     }
     memcpy(buf, name, n);
     buf[n] = '\0';
-#  if defined(__APPLE__)
-    pthread_setname_np(buf);
-#  else
-    pthread_setname_np(pthread_self(), buf);
-#  endif
-#else
-    (void)name;
-#endif
+    os_set_name(buf);
 }
+
+/* --- processors ------------------------------------------------------------- */
+
+#if defined(CT_HAVE_SCHED_GETAFFINITY)
+/* Linux: the processors this process may run on (taskset, cpusets), which is
+ * what Python 3.13's os.process_cpu_count() reports. 0 if unknown. */
+static unsigned affinity_cpu_count(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return 0;
+    return (unsigned)CPU_COUNT(&set);
+}
+#else
+/* No affinity mask to read (macOS, and the portable build): every online processor counts. */
+static unsigned affinity_cpu_count(void)
+{
+    return 0;
+}
+#endif
 
 unsigned ctb_cpu_count(void)
 {
-#if defined(__linux__) && defined(CPU_COUNT)
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
-        return (unsigned)CPU_COUNT(&set);
-#endif
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (unsigned)n : 1;
+    unsigned allowed = affinity_cpu_count();
+    long online;
+    if (allowed > 0) return allowed;
+    online = sysconf(_SC_NPROCESSORS_ONLN);
+    return online > 0 ? (unsigned)online : 1;
 }
+
+/* --- fork --------------------------------------------------------------------- */
+
+int ctb_at_fork(void (*prepare)(void), void (*parent)(void), void (*child)(void))
+{
+    return pthread_atfork(prepare, parent, child) == 0 ? CT_OK : CT_ENOMEM;
+}
+
+/* --- the exit hook -------------------------------------------------------------- */
 
 /* One key whose destructor is the exit hook: POSIX runs it when a thread ends
  * by returning or pthread_exit, whoever started the thread. */
@@ -137,4 +224,9 @@ int ctb_thread_exit_hook(void *record)
     pthread_once(&exit_key_once, exit_key_create);
     err = pthread_setspecific(exit_key, record);
     return err == 0 ? CT_OK : CT_ENOMEM;
+}
+
+int ctb_at_exit(void (*fn)(void))
+{
+    return atexit(fn) == 0 ? CT_OK : CT_ENOMEM;
 }
