@@ -88,6 +88,13 @@ typedef struct ct__shutdown_hook {
 void ct__shutdown_hook_add(ct__shutdown_hook *hook);
 void ct__shutdown_hook_remove(ct__shutdown_hook *hook);
 
+/* The pool's fork handlers (pool.c), run by thread.c's around every fork();
+ * open_pools_lock is taken before the hooks and registry locks, as
+ * register_open nests them. */
+void ct__pools_fork_prepare(void);
+void ct__pools_fork_parent(void);
+void ct__pools_fork_child(void);
+
 /* --- thread-local values (local.c), kept per thread record ------------------------ */
 typedef struct ct__local_table {
     void **values;

@@ -444,6 +444,27 @@ static void shutdown_open_pools(void *unused)
     }
 }
 
+/* fork(): the child has none of the parent's workers. As concurrent.futures
+ * does after a fork, it forgets the parent's pools, so that its exit neither
+ * waits on workers it lacks nor takes a pool lock that a lost worker may have
+ * held; the registry of open pools itself is kept whole across the fork. */
+void ct__pools_fork_prepare(void)
+{
+    ct_lock_acquire(&open_pools_lock);
+}
+
+void ct__pools_fork_parent(void)
+{
+    ct_lock_release(&open_pools_lock);
+}
+
+void ct__pools_fork_child(void)
+{
+    for (ct_pool *pool = open_pools; pool; pool = pool->next_open) pool->open = false;
+    open_pools = NULL;
+    ct_lock_init(&open_pools_lock);
+}
+
 int ct_pool_new(ct_pool **pool, size_t max_workers, const char *thread_name_prefix)
 {
     ct_pool *p;

@@ -197,6 +197,7 @@ CT_CONSTRUCTOR(runtime_constructor)
 static void fork_prepare(void)
 {
     runtime_ensure();   /* a runtime half started by another thread would never finish in the child */
+    ct__pools_fork_prepare();
     ct_lock_acquire(&hooks_lock);
     ct__registry_lock();
 }
@@ -205,6 +206,7 @@ static void fork_parent(void)
 {
     ct__registry_unlock();
     ct_lock_release(&hooks_lock);
+    ct__pools_fork_parent();
 }
 
 /* The forking thread's record, which becomes the main thread's. As in Python,
@@ -256,6 +258,7 @@ static void fork_child(void)
     ct__parking_lot_after_fork();
     ct_lock_init(&registry_lock);
     ct_lock_init(&hooks_lock);
+    ct__pools_fork_child();
     current = forking_thread_record();
     for (t = registry_head; t; t = next) {
         next = t->next;

@@ -588,8 +588,9 @@ static void child_uses_queue_and_pool(void *arg)
     CHECK_EQ(ct_active_count(), 1);
 }
 
-/* The parent also has a pool with idle workers: the child's exit-time join
- * shuts that pool down too, and must not wait for its lost workers. */
+/* The parent also has a pool with idle workers: the child forgets that pool
+ * at the fork (as concurrent.futures does), so its exit-time join must not
+ * wait for the lost workers; the parent's pool keeps working. */
 TEST(child_uses_a_queue_and_a_new_pool)
 {
     ct_queue *queue = NULL;
