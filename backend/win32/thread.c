@@ -6,9 +6,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* Every thread started here keeps its handle in this list until it is gone:
+ * at process exit, run_exit_fn waits for the threads whose entry function has
+ * returned to finish ending. Wine (8.0) can crash the whole process with a
+ * SIGSEGV in ntdll.so when a thread's own exit is still unwinding (glibc's
+ * tcache_thread_shutdown) as the process exits, which a joined thread's exit
+ * usually is; on Windows the wait costs nothing, those threads end at once. */
+typedef struct thread_slot {
+    struct thread_slot *next;
+    HANDLE handle;
+    LONG returned;   /* set when entry has returned: the thread is ending */
+} thread_slot;
+
+static SRWLOCK threads_lock = SRWLOCK_INIT;
+static thread_slot *threads;
+
 typedef struct start_args {
     void (*entry)(void *);
     void *arg;
+    thread_slot *slot;
 } start_args;
 
 static unsigned __stdcall trampoline(void *raw)
@@ -16,31 +32,77 @@ static unsigned __stdcall trampoline(void *raw)
     start_args args = *(start_args *)raw;
     free(raw);
     args.entry(args.arg);
+    InterlockedExchange(&args.slot->returned, 1);
     return 0;
+}
+
+static bool thread_gone(const thread_slot *slot)
+{
+    return InterlockedCompareExchange((LONG volatile *)&slot->returned, 0, 0)
+        && WaitForSingleObject(slot->handle, 0) == WAIT_OBJECT_0;
+}
+
+/* Under threads_lock: close the handles of threads that have ended. */
+static void reap_ended_threads(void)
+{
+    thread_slot **link = &threads;
+    while (*link) {
+        thread_slot *slot = *link;
+        if (thread_gone(slot)) {
+            *link = slot->next;
+            CloseHandle(slot->handle);
+            free(slot);
+        } else {
+            link = &slot->next;
+        }
+    }
+}
+
+/* At exit: threads that are ending get up to a second each to be gone. */
+static void wait_for_ending_threads(void)
+{
+    AcquireSRWLockExclusive(&threads_lock);
+    for (thread_slot *slot = threads; slot; slot = slot->next)
+        if (InterlockedCompareExchange(&slot->returned, 0, 0))
+            WaitForSingleObject(slot->handle, 1000);
+    ReleaseSRWLockExclusive(&threads_lock);
 }
 
 /* _beginthreadex rather than CreateThread: the C runtime (msvcrt in particular)
  * then sets up and frees its per-thread state for code that uses stdio or errno.
- * The handle is closed at once: threads are detached, joins happen in api/. */
+ * Threads are detached as far as api/ knows: joins happen there. */
 int ctb_thread_create(void (*entry)(void *), void *arg, size_t stack_size)
 {
     start_args *args;
+    thread_slot *slot;
     uintptr_t handle;
     /* Beyond what _beginthreadex can pass on: no reservation that large would succeed. */
     if (stack_size > UINT_MAX) return CT_EAGAIN;
     args = (start_args *)malloc(sizeof *args);
-    if (!args) return CT_ENOMEM;
+    slot = (thread_slot *)calloc(1, sizeof *slot);
+    if (!args || !slot) {
+        free(args);
+        free(slot);
+        return CT_ENOMEM;
+    }
     args->entry = entry;
     args->arg = arg;
+    args->slot = slot;
     /* A reservation: address space only, committed page by page as the stack grows. */
     handle = _beginthreadex(NULL, (unsigned)stack_size, trampoline, args,
                             STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
     if (handle == 0) {
         int err = errno;
         free(args);
+        free(slot);
         return err == ENOMEM ? CT_ENOMEM : CT_EAGAIN;
     }
-    CloseHandle((HANDLE)handle);
+    slot->handle = (HANDLE)handle;
+    AcquireSRWLockExclusive(&threads_lock);
+    reap_ended_threads();
+    slot->next = threads;
+    threads = slot;
+    ReleaseSRWLockExclusive(&threads_lock);
     return CT_OK;
 }
 
@@ -205,7 +267,9 @@ static void (*exit_fn)(void);
 
 static void __cdecl run_exit_fn(void)
 {
-    if (!process_ending()) exit_fn();
+    if (process_ending()) return;
+    exit_fn();
+    wait_for_ending_threads();
 }
 
 static int __cdecl run_exit_fn_onexit(void)
