@@ -1,12 +1,25 @@
-/* Event: bit 0 the flag, bit 1 "threads may be parked here". set() swaps in the
- * flag and enters the parking lot only when that bit was set; every parked
- * waiter is handed TOKEN_SET, so it reports true even if clear() ran before it
- * was scheduled (Event.wait's contract). */
+/* Event: bit 0 the flag, bit 1 "threads may be parked here", bits 2-7 a
+ * generation: the count, mod 64, of sets that found waiters. set() enters the
+ * parking lot only when bit 1 is set; every waiter it wakes is handed the new
+ * generation, so it reports true even if clear() ran before it was scheduled
+ * (Event.wait's contract).
+ *
+ * The generation is what tells a waiter that its wake-up belongs to a set that
+ * happened while it was parked: a set's unpark runs after its compare-and-swap,
+ * so a set that a clear() has already undone can reach a thread that began
+ * waiting after that clear. That thread saw the generation the late set wrote,
+ * recognizes it, and goes back to waiting. */
 #include "internal.h"
 
 #define FLAG 1
 #define HAS_PARKED 2
-#define TOKEN_SET 1
+#define GENERATION 4
+#define GENERATION_MASK ((unsigned char)0xFC)
+
+typedef struct event_waiter {
+    ct_event *event;
+    unsigned char generation;   /* the generation when it was queued */
+} event_waiter;
 
 void ct_event_init(ct_event *event)
 {
@@ -15,7 +28,21 @@ void ct_event_init(ct_event *event)
 
 void ct_event_set(ct_event *event)
 {
-    if (ct_exchange_u8(&event->v, FLAG) & HAS_PARKED) ct__unpark(event, SIZE_MAX, TOKEN_SET);
+    unsigned char v = ct_load_relaxed_u8(&event->v);
+    for (;;) {
+        if (!(v & HAS_PARKED)) {
+            /* A write even when already set: it is the release that a waiter
+             * seeing the flag synchronizes with. */
+            if (ct_cas_u8(&event->v, &v, (unsigned char)(v | FLAG))) return;
+            continue;
+        }
+        unsigned char next =
+            (unsigned char)(((unsigned char)(v + GENERATION) & GENERATION_MASK) | FLAG);
+        if (ct_cas_u8(&event->v, &v, next)) {
+            ct__unpark(event, SIZE_MAX, next);   /* nonzero: FLAG is in it */
+            return;
+        }
+    }
 }
 
 void ct_event_clear(ct_event *event)
@@ -28,9 +55,32 @@ bool ct_event_is_set(const ct_event *event)
     return (ct_load_u8(&event->v) & FLAG) != 0;
 }
 
+/* Under the bucket lock: sleep only while unset with the parked bit, and
+ * remember the generation this waiter is queued under. */
 static bool unset_with_waiters(void *ctx)
 {
-    return ct_load_u8(&((ct_event *)ctx)->v) == HAS_PARKED;
+    event_waiter *self = (event_waiter *)ctx;
+    unsigned char v = ct_load_u8(&self->event->v);
+    self->generation = (unsigned char)(v & GENERATION_MASK);
+    return (v & (FLAG | HAS_PARKED)) == HAS_PARKED;
+}
+
+/* A set that comes within this long is caught without sleeping, so that
+ * neither side makes a system call when both are running (benchmarks/: Event
+ * ping-pong). With HAS_PARKED set, any set() moves the generation on, so the
+ * poll sees a set even if a clear() follows it at once. */
+#define SPIN_NS 5000
+
+static bool spin_for_set(ct_event *event, unsigned char generation, int64_t deadline)
+{
+    int64_t start = ctb_monotonic_ns();
+    int64_t stop = deadline < start + SPIN_NS ? deadline : start + SPIN_NS;
+    for (unsigned i = 1;; i++) {
+        unsigned char v = ct_load_u8(&event->v);   /* acquire: what the setter wrote is seen */
+        if ((v & FLAG) || (v & GENERATION_MASK) != generation) return true;
+        ct_cpu_relax();
+        if (i % 64 == 0 && ctb_monotonic_ns() >= stop) return false;
+    }
 }
 
 bool ct_event_wait(ct_event *event, double timeout)
@@ -42,6 +92,7 @@ bool ct_event_wait(ct_event *event, double timeout)
 
 bool ct__event_wait_until(ct_event *event, int64_t deadline)
 {
+    event_waiter self = { event, 0 };
     for (;;) {
         unsigned char v = ct_load_u8(&event->v);
         uintptr_t token = 0;
@@ -49,10 +100,11 @@ bool ct__event_wait_until(ct_event *event, int64_t deadline)
         if (deadline == 0) return false;
         if (!(v & HAS_PARKED) && !ct_cas_u8(&event->v, &v, (unsigned char)(v | HAS_PARKED)))
             continue;
-        switch (ct__park(event, deadline, unset_with_waiters, NULL, event, &token)) {
+        if (spin_for_set(event, (unsigned char)(v & GENERATION_MASK), deadline)) return true;
+        switch (ct__park(event, deadline, unset_with_waiters, NULL, &self, &token)) {
         case CT_OK:
-            if (token == TOKEN_SET) return true;
-            break;
+            if (token != 0 && (token & GENERATION_MASK) != self.generation) return true;
+            break;   /* woken by a set older than this wait: wait on */
         case CT_ETIMEDOUT:
             return ct_event_is_set(event);
         default:
