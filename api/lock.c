@@ -1,17 +1,42 @@
 /* ct_lock's slow paths. The lock word and fairness rule are documented next to
- * ct_lock in cthreading.h; the fast paths are inline there. */
+ * ct_lock in cthreading.h; the fast paths are inline there.
+ *
+ * Tuned with benchmarks/ on a 2-core machine (numbers in the README's
+ * Benchmarks section):
+ * - A thread that finds the lock held backs off once for about a microsecond,
+ *   looks again, and then parks. Spinning on the lock (or yielding, as this
+ *   file did before) steals it back and forth between cores and pulls its
+ *   cache line away from the holder; a parked waiter leaves the holder running
+ *   alone. The one look after the pause still catches a holder that is done.
+ * - One woken thread at a time: a release that wakes a waiter without handing
+ *   it the lock clears HAS_PARKED, so the holder's next releases stay on the
+ *   fast path; the woken thread sets the bit again (it is told whether others
+ *   are parked), whether it then takes the lock or parks again.
+ * - A thread handed the lock keeps it for at least HANDOFF_QUANTUM_NS before
+ *   its own release hands it on, so that handoffs do not chain into a convoy
+ *   in which every thread gets one critical section per wake-up.
+ */
 #include "internal.h"
 
 #define LOCKED ((unsigned char)CT__LOCKED)
 #define HAS_PARKED ((unsigned char)CT__HAS_PARKED)
-#define MAX_SPINS 40
-#define FAIR_AFTER_NS 1000000   /* 1 ms: then the releaser hands the lock over */
-#define TOKEN_HANDOFF 1
+#define FAIR_AFTER_NS 1000000        /* 1 ms: then the releaser hands the lock over */
+#define HANDOFF_QUANTUM_NS 250000    /* a handed-off holder hands on no sooner than this */
+#define BACKOFF_PAUSES 100           /* about 1 us on x86 */
+
+#define TOKEN_WOKEN 0        /* woken: try again; nobody else is parked */
+#define TOKEN_HANDOFF 1      /* the lock is yours */
+#define TOKEN_WOKEN_MORE 2   /* woken: try again; others are still parked */
 
 typedef struct lock_waiter {
     ct_lock *lock;
     int64_t fair_at;   /* when this waiter has waited long enough to be handed the lock */
 } lock_waiter;
+
+/* The lock this thread was last handed, and when: its releases hand it on
+ * only after the quantum. */
+static CT_THREAD_LOCAL ct_lock *handed_lock;
+static CT_THREAD_LOCAL int64_t handed_at;
 
 static bool still_locked_with_waiters(void *ctx)
 {
@@ -19,31 +44,50 @@ static bool still_locked_with_waiters(void *ctx)
     return ct_load_u8(&self->lock->v) == (LOCKED | HAS_PARKED);
 }
 
+/* Found held with nobody parked: wait a moment without touching the lock's
+ * cache line, in case its holder is about to let go for good (a notifier
+ * leaving a Condition, a queue's other side); then look once more. */
+static void back_off(void)
+{
+    for (int i = 0; i < BACKOFF_PAUSES; i++) ct_cpu_relax();
+}
+
 int ct__lock_acquire_until(ct_lock *lock, int64_t deadline)
 {
     lock_waiter self = { lock, 0 };
-    unsigned spins = 0;
+    unsigned char parked_bit = 0;   /* HAS_PARKED once woken while others stay parked */
+    bool backed_off = false;
     for (;;) {
         unsigned char v = ct_load_relaxed_u8(&lock->v);
         if (!(v & LOCKED)) {
-            if (ct_cas_u8(&lock->v, &v, (unsigned char)(v | LOCKED))) return CT_OK;
+            if (ct_cas_u8(&lock->v, &v, (unsigned char)(v | LOCKED | parked_bit))) return CT_OK;
             continue;
         }
         if (deadline == 0) return CT_ETIMEDOUT;
-        /* Spinning helps only while the holder runs; yielding lets it run when
-         * threads outnumber cores, which is the common case here. */
-        if (!(v & HAS_PARKED) && spins < MAX_SPINS) {
-            spins++;
-            ctb_yield();
+        if (!(v & HAS_PARKED) && !backed_off) {
+            backed_off = true;
+            back_off();
             continue;
         }
         if (!(v & HAS_PARKED) && !ct_cas_u8(&lock->v, &v, (unsigned char)(v | HAS_PARKED)))
             continue;
         if (self.fair_at == 0) self.fair_at = ctb_monotonic_ns() + FAIR_AFTER_NS;
-        uintptr_t token = 0;
-        int parked = ct__park(lock, deadline, still_locked_with_waiters, NULL, &self, &token);
-        if (parked == CT_OK && token == TOKEN_HANDOFF) return CT_OK;
-        if (parked == CT_ETIMEDOUT) return CT_ETIMEDOUT;
+        uintptr_t token = TOKEN_WOKEN;
+        switch (ct__park(lock, deadline, still_locked_with_waiters, NULL, &self, &token)) {
+        case CT_OK:
+            if (token == TOKEN_HANDOFF) {
+                handed_lock = lock;
+                handed_at = ctb_monotonic_ns();
+                return CT_OK;
+            }
+            parked_bit = token == TOKEN_WOKEN_MORE ? HAS_PARKED : 0;
+            backed_off = false;
+            break;
+        case CT_ETIMEDOUT:
+            return CT_ETIMEDOUT;
+        default:
+            break;
+        }
     }
 }
 
@@ -54,6 +98,7 @@ void ct__lock_acquire_slow(ct_lock *lock)
 
 typedef struct release_state {
     ct_lock *lock;
+    bool may_hand_off;
     bool was_unlocked;
 } release_state;
 
@@ -62,17 +107,17 @@ typedef struct release_state {
 static uintptr_t release_decide(void *arg, ct__waiter *waiter, bool more)
 {
     release_state *state = (release_state *)arg;
-    unsigned char parked = more ? HAS_PARKED : 0;
     if (!(ct_load_u8(&state->lock->v) & LOCKED)) {
         state->was_unlocked = true;   /* another thread released it first */
-        return 0;
+        return TOKEN_WOKEN;
     }
-    if (waiter && ctb_monotonic_ns() >= ((lock_waiter *)waiter->ctx)->fair_at) {
-        ct_store_u8(&state->lock->v, (unsigned char)(LOCKED | parked));
+    if (waiter && state->may_hand_off &&
+        ctb_monotonic_ns() >= ((lock_waiter *)waiter->ctx)->fair_at) {
+        ct_store_u8(&state->lock->v, (unsigned char)(LOCKED | (more ? HAS_PARKED : 0)));
         return TOKEN_HANDOFF;
     }
-    ct_store_u8(&state->lock->v, parked);
-    return 0;
+    ct_store_u8(&state->lock->v, 0);
+    return more ? TOKEN_WOKEN_MORE : TOKEN_WOKEN;
 }
 
 int ct__lock_release_slow(ct_lock *lock)
@@ -84,7 +129,11 @@ int ct__lock_release_slow(ct_lock *lock)
             if (ct_cas_u8(&lock->v, &v, 0)) return CT_OK;
             continue;
         }
-        release_state state = { lock, false };
+        release_state state = { lock, true, false };
+        if (handed_lock == lock) {
+            if (ctb_monotonic_ns() - handed_at < HANDOFF_QUANTUM_NS) state.may_hand_off = false;
+            else handed_lock = NULL;
+        }
         ct__unpark_one(lock, release_decide, &state);
         return state.was_unlocked ? CT_EPERM : CT_OK;
     }

@@ -7,6 +7,11 @@
 
 #define BUCKETS 251   /* prime: addresses are aligned, so spread them by a modulus */
 #define SPINS_BEFORE_YIELD 64
+/* A thread that released something in before_sleep (a Condition wait) is
+ * usually notified within microseconds by the thread that takes it next: it
+ * watches for that this long before it sleeps, so that neither side makes a
+ * system call when both are running (benchmarks/: Condition ping-pong). */
+#define NOTIFY_SPIN_NS 20000
 
 typedef struct bucket {
     unsigned char lock;   /* a spin lock: held only for a few list operations */
@@ -43,7 +48,7 @@ static void enqueue(bucket *b, ct__waiter *w)
     if (b->tail) b->tail->next = w;
     else b->head = w;
     b->tail = w;
-    w->queued = true;
+    ct_store_relaxed_u8((unsigned char *)&w->queued, 1);   /* read unlocked by wait_for_unpark */
 }
 
 static void dequeue(bucket *b, ct__waiter *w)
@@ -52,7 +57,7 @@ static void dequeue(bucket *b, ct__waiter *w)
     else b->head = w->next;
     if (w->next) w->next->prev = w->prev;
     else b->tail = w->prev;
-    w->queued = false;
+    ct_store_relaxed_u8((unsigned char *)&w->queued, 0);
 }
 
 static ct__waiter *first_for(bucket *b, const void *key, ct__waiter *after)
@@ -60,6 +65,41 @@ static ct__waiter *first_for(bucket *b, const void *key, ct__waiter *after)
     ct__waiter *w = after ? after->next : b->head;
     while (w && w->key != key) w = w->next;
     return w;
+}
+
+/* Threads in wait_for_unpark now. Spinning pays only while a core is free
+ * for it: with more spinners than cores, idle pool workers would take the
+ * processor from the thread that submits their work. */
+static size_t spinners;
+static size_t max_spinners = SIZE_MAX;   /* cpus - 1; SIZE_MAX until first needed */
+
+static bool start_spinning(void)
+{
+    size_t limit = ct_load_relaxed_size(&max_spinners);
+    if (limit == SIZE_MAX) {
+        unsigned cpus = ctb_cpu_count();
+        limit = cpus > 1 ? cpus - 1 : 0;
+        ct_store_relaxed_size(&max_spinners, limit);
+    }
+    if (ct_fetch_add_size(&spinners, 1) < limit) return true;
+    ct_fetch_add_size(&spinners, (size_t)-1);
+    return false;
+}
+
+/* Polls until an unparker has taken self off its queue, for at most
+ * NOTIFY_SPIN_NS and never past deadline. The wake follows the dequeue at
+ * once, so a thread that saw it finds its permit waiting. */
+static void wait_for_unpark(ct__waiter *self, int64_t deadline)
+{
+    if (!start_spinning()) return;
+    int64_t start = ctb_monotonic_ns();
+    int64_t stop = deadline < start + NOTIFY_SPIN_NS ? deadline : start + NOTIFY_SPIN_NS;
+    for (unsigned i = 1;; i++) {
+        if (!ct_load_u8((const unsigned char *)&self->queued)) break;
+        ct_cpu_relax();
+        if (i % 64 == 0 && ctb_monotonic_ns() >= stop) break;
+    }
+    ct_fetch_add_size(&spinners, (size_t)-1);
 }
 
 int ct__park(const void *key, int64_t deadline, bool (*validate)(void *ctx),
@@ -80,7 +120,10 @@ int ct__park(const void *key, int64_t deadline, bool (*validate)(void *ctx),
     enqueue(b, &self);
     bucket_unlock(b);
 
-    if (before_sleep) before_sleep(ctx);
+    if (before_sleep) {
+        before_sleep(ctx);
+        wait_for_unpark(&self, deadline);
+    }
 
     if (ctb_parker_wait(self.parker, deadline) == CT_ETIMEDOUT) {
         bucket_lock(b);
@@ -146,4 +189,5 @@ size_t ct__unpark(const void *key, size_t n, uintptr_t token)
 void ct__parking_lot_after_fork(void)
 {
     memset(buckets, 0, sizeof buckets);
+    spinners = 0;   /* the parent's spinning threads are not here */
 }

@@ -28,8 +28,25 @@ static bool still_empty_with_waiters(void *ctx)
     return ct_load_i64(&((ct_semaphore *)ctx)->word) == HAS_PARKED;
 }
 
+/* A release that comes within this long is caught without sleeping, so that
+ * neither side makes a system call when both are running (benchmarks/:
+ * Semaphore ping-pong). */
+#define SPIN_NS 5000
+
+static void spin_for_unit(ct_semaphore *sem, int64_t deadline)
+{
+    int64_t start = ctb_monotonic_ns();
+    int64_t stop = deadline < start + SPIN_NS ? deadline : start + SPIN_NS;
+    for (unsigned i = 1;; i++) {
+        if (ct_load_relaxed_i64(&sem->word) >= UNIT) return;
+        ct_cpu_relax();
+        if (i % 64 == 0 && ctb_monotonic_ns() >= stop) return;
+    }
+}
+
 static int acquire_until(ct_semaphore *sem, int64_t deadline)
 {
+    bool spun = false;
     for (;;) {
         int64_t w = ct_load_relaxed_i64(&sem->word);
         if (w >= UNIT) {
@@ -37,6 +54,11 @@ static int acquire_until(ct_semaphore *sem, int64_t deadline)
             continue;
         }
         if (deadline == 0) return CT_ETIMEDOUT;
+        if (!spun) {
+            spun = true;
+            spin_for_unit(sem, deadline);
+            continue;
+        }
         if (!(w & HAS_PARKED) && !ct_cas_i64(&sem->word, &w, w | HAS_PARKED)) continue;
         if (ct__park(sem, deadline, still_empty_with_waiters, NULL, sem, NULL) == CT_ETIMEDOUT)
             return CT_ETIMEDOUT;
