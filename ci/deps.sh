@@ -55,6 +55,7 @@ if [[ $want_bench == 1 && $have_dpkg == 1 ]]; then
   need_package libbenchmark-dev
   need_package libglib2.0-dev
   need_package libabsl-dev
+  need_command strace strace            # the no-system-call check of the benchmarks
 fi
 
 if [[ ${#missing[@]} == 0 ]]; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: install what is missing, build the release configuration, run
-# the conformance suite on this machine's backend, then print the lock
-# throughput table when the benchmark suite is built.
+# the conformance suite on this machine's backend, then run the short benchmark
+# suite (benchmarks/run.sh --quick), which writes benchmarks/results/ and prints
+# the lock throughput table.
 #
 # CT_JOBS (default 2) sets the build and test parallelism.
 set -euo pipefail
@@ -20,8 +21,11 @@ ctest --preset release -j "$jobs" --output-on-failure
 
 bench=build/release/benchmarks/ct_bench
 if [[ -x $bench ]]; then
-  echo "==> [release] lock throughput"
-  "$bench"
+  # The short run (a few minutes on 2 cores): every suite once, CPython's numbers,
+  # the strace check; writes benchmarks/results/latest.md and contended.svg and
+  # ends with the lock throughput table.
+  echo "==> [release] benchmarks (short run)"
+  bash benchmarks/run.sh --quick --build build/release
 else
   echo "==> [release] benchmarks are not built yet (no $bench): skipping the throughput table"
 fi

@@ -21,7 +21,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 jobs="${CT_JOBS:-2}"
 stages=(dev tsan asan portable clang musl valgrind)
-deps_options=()
+deps_options=(--bench)   # the dev stage builds the benchmarks and runs them once (bench.smoke)
 if [[ -f backend/win32/backend.cmake ]]; then
   stages+=(win32)
   deps_options+=(--win32)

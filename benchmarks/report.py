@@ -1,0 +1,471 @@
+#!/usr/bin/env python3
+"""Turns one ct_bench run into the benchmark report.
+
+    python3 benchmarks/report.py --bench ct_bench.json [--python python.json]
+        [--strace strace_idle.txt] [--out-dir benchmarks/results] [--title TEXT]
+
+Reads Google Benchmark's JSON (ct_bench --benchmark_out=FILE
+--benchmark_out_format=json) and, when given, python_peer.py's JSON and
+strace_idle.sh's output. Writes OUT_DIR/latest.md (every suite with the ratio
+cthreading / each peer, the targets with their ratios, the sizes and the CPython
+numbers) and OUT_DIR/contended.svg (contended throughput against threads,
+drawn here: no plotting package needed). Prints the lock throughput table.
+Standard library only.
+"""
+import argparse
+import json
+import math
+import os
+import re
+import sys
+
+CT = "cthreading"
+THREADS = (1, 2, 4, 8, 16)
+
+# suite -> (title, metric, unit, better): metric "time" is Google Benchmark's
+# real time per operation; the others are counters the benchmarks report.
+SUITES = {
+    "lock_uncontended": ("Lock acquire + release, one thread", "time", "ns", "lower"),
+    "rlock_uncontended": ("RLock acquire + release, one thread", "time", "ns", "lower"),
+    "rlock_reentry": ("RLock acquire + release while already held (re-entry)", "time", "ns", "lower"),
+    "lock_contended_tiny": ("Contended lock, tiny critical section", "ops_per_s", "Mops/s", "higher"),
+    "lock_contended_work": ("Contended lock, ~100 ns inside and ~100 ns outside", "ops_per_s",
+                            "Mops/s", "higher"),
+    "pingpong_event": ("Event ping-pong between two threads (round trip)", "round_trip", "ns", "lower"),
+    "pingpong_semaphore": ("Semaphore ping-pong between two threads (round trip)", "round_trip", "ns",
+                           "lower"),
+    "pingpong_condition": ("Condition ping-pong between two threads (round trip)", "round_trip", "ns",
+                           "lower"),
+    "idle_event_set": ("Event.set with nobody waiting", "time", "ns", "lower"),
+    "idle_condition_notify": ("Condition.notify with nobody waiting", "time", "ns", "lower"),
+    "idle_semaphore_release": ("Semaphore.release with nobody waiting", "time", "ns", "lower"),
+    "thread_start_join": ("Thread start + join", "time", "us", "lower"),
+    "queue_1p1c_unbounded": ("Queue, 1 producer / 1 consumer, unbounded", "items_per_s", "Mitems/s",
+                             "higher"),
+    "queue_1p1c_bounded16": ("Queue, 1 producer / 1 consumer, maxsize 16", "items_per_s", "Mitems/s",
+                             "higher"),
+    "queue_4p4c_unbounded": ("Queue, 4 producers / 4 consumers, unbounded", "items_per_s", "Mitems/s",
+                             "higher"),
+    "queue_4p4c_bounded16": ("Queue, 4 producers / 4 consumers, maxsize 16", "items_per_s", "Mitems/s",
+                             "higher"),
+    "pool_100k_tasks": ("Pool: 100,000 empty tasks, submit -> all results", "tasks_per_s", "Mtasks/s",
+                        "higher"),
+    "pool_round_trip": ("Pool: one task's round trip (submit -> result)", "time", "us", "lower"),
+}
+SCALE = {"ns": 1.0, "us": 1e-3, "Mops/s": 1e-6, "Mitems/s": 1e-6, "Mtasks/s": 1e-6}
+
+
+# ------------------------------------------------------------------ reading
+
+def to_ns(value, unit):
+    return value * {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}[unit]
+
+
+def load_bench(path):
+    """{(suite, impl, threads): {"time": ns, counters...}} from Google Benchmark JSON;
+    with repetitions, the median."""
+    with open(path) as f:
+        data = json.load(f)
+    runs = {}
+    has_median = any(b.get("aggregate_name") == "median" for b in data["benchmarks"])
+    for b in data["benchmarks"]:
+        if b.get("error_occurred"):
+            continue
+        if has_median and b.get("aggregate_name") != "median":
+            continue
+        if not has_median and b.get("run_type") == "aggregate":
+            continue
+        parts = b["run_name"].split("/")
+        suite, impl = parts[0], parts[1]
+        m = re.search(r"threads:(\d+)", b["run_name"])
+        threads = int(m.group(1)) if m else 1
+        entry = {"time": to_ns(b["real_time"], b["time_unit"])}
+        for key in ("ops_per_s", "jain", "max_wait_us", "round_trips_per_s", "items_per_s",
+                    "tasks_per_s"):
+            if key in b:
+                entry[key] = b[key]
+        if "round_trips_per_s" in entry:
+            entry["round_trip"] = 1e9 / entry["round_trips_per_s"]
+        runs[(suite, impl, threads)] = entry
+    return data.get("context", {}), runs
+
+
+def value(runs, suite, impl, threads=None):
+    metric, unit = SUITES[suite][1], SUITES[suite][2]
+    if threads is None:
+        threads = next((t for (s, i, t) in runs if s == suite and i == impl), 1)
+    entry = runs.get((suite, impl, threads))
+    if not entry or metric not in entry:
+        return None
+    v = entry[metric]
+    if metric == "time" or metric == "round_trip":
+        return v * SCALE[unit]
+    return v * SCALE[unit]
+
+
+def impls_of(runs, suite):
+    seen = []
+    for (s, i, _) in runs:
+        if s == suite and i not in seen:
+            seen.append(i)
+    return sorted(seen, key=lambda i: (i != CT, seen.index(i)))
+
+
+def threads_of(runs, suite):
+    return sorted({t for (s, _, t) in runs if s == suite})
+
+
+# ------------------------------------------------------------------ markdown
+
+def fmt(v):
+    if v is None:
+        return "—"
+    if v >= 100:
+        return f"{v:.0f}"
+    if v >= 10:
+        return f"{v:.1f}"
+    return f"{v:.2f}"
+
+
+def ratio(a, b):
+    return a / b if a is not None and b not in (None, 0) else None
+
+
+def fmt_ratio(r):
+    return "—" if r is None else f"{r:.2f}×"
+
+
+def suite_table(runs, suite):
+    """One suite: a row per thread count, a column per implementation, and the
+    ratio cthreading / each peer."""
+    title, metric, unit, better = SUITES[suite]
+    impls = impls_of(runs, suite)
+    if not impls:
+        return []
+    peers = [i for i in impls if i != CT]
+    threads = threads_of(runs, suite)
+    multi = len(threads) > 1 or threads != [1]
+    lines = [f"### {title}", "",
+             f"`{suite}`: {unit}, {better} is better; ratio = cthreading / peer "
+             f"({'≤' if better == 'lower' else '≥'} 1 means cthreading is as fast or faster).", ""]
+    head = (["threads"] if multi else []) + [f"{i}" for i in impls] + [f"÷ {p}" for p in peers]
+    contended = suite.startswith("lock_contended")
+    if contended:
+        head += ["Jain (ct)", "max wait ms (ct)"]
+    lines.append("| " + " | ".join(head) + " |")
+    lines.append("|" + "---|" * len(head))
+    for t in threads:
+        vals = {i: value(runs, suite, i, t) for i in impls}
+        row = ([str(t)] if multi else [])
+        row += [fmt(vals[i]) for i in impls]
+        row += [fmt_ratio(ratio(vals.get(CT), vals[p])) for p in peers]
+        if contended:
+            entry = runs.get((suite, CT, t), {})
+            row.append(f"{entry['jain']:.3f}" if "jain" in entry else "—")
+            row.append(f"{entry['max_wait_us'] / 1e3:.2f}" if "max_wait_us" in entry else "—")
+        lines.append("| " + " | ".join(row) + " |")
+    lines.append("")
+    return lines
+
+
+def fairness_table(runs, suite):
+    impls = impls_of(runs, suite)
+    threads = [t for t in threads_of(runs, suite) if t > 1]
+    lines = [f"Fairness in `{suite}`: Jain's index over per-thread acquisition counts "
+             "(1 = equal shares) / longest single wait in ms.", "",
+             "| threads | " + " | ".join(impls) + " |", "|---|" + "---|" * len(impls)]
+    for t in threads:
+        cells = []
+        for i in impls:
+            e = runs.get((suite, i, t), {})
+            if "jain" in e and "max_wait_us" in e:
+                cells.append(f"{e['jain']:.2f} / {e['max_wait_us'] / 1e3:.1f}")
+            else:
+                cells.append("—")
+        lines.append(f"| {t} | " + " | ".join(cells) + " |")
+    lines.append("")
+    return lines
+
+
+def lock_throughput_table(runs):
+    """The table the main job prints: contended throughput, cthreading against
+    the best peer at each thread count."""
+    lines = []
+    for suite in ("lock_contended_tiny", "lock_contended_work"):
+        impls = impls_of(runs, suite)
+        if CT not in impls:
+            continue
+        peers = [i for i in impls if i != CT]
+        lines.append(f"{SUITES[suite][0]} (Mops/s)")
+        head = ["threads", CT] + peers + ["best peer", "ct/best", "Jain", "max wait ms"]
+        widths = [max(7, len(h)) for h in head]
+        lines.append("  ".join(h.rjust(w) for h, w in zip(head, widths)))
+        for t in threads_of(runs, suite):
+            vals = {i: value(runs, suite, i, t) for i in impls}
+            best = max((p for p in peers if vals[p] is not None), key=lambda p: vals[p], default=None)
+            e = runs.get((suite, CT, t), {})
+            cells = [str(t)] + [fmt(vals[i]) for i in impls]
+            cells += [best or "—", fmt_ratio(ratio(vals[CT], vals.get(best)) if best else None),
+                      f"{e['jain']:.3f}" if "jain" in e else "—",
+                      f"{e['max_wait_us'] / 1e3:.2f}" if "max_wait_us" in e else "—"]
+            lines.append("  ".join(c.rjust(w) for c, w in zip(cells, widths)))
+        lines.append("")
+    return lines
+
+
+# ------------------------------------------------------------------- targets
+
+def targets(runs, context, strace_verdict):
+    """(target, measured, met) for each target of the benchmark issue."""
+    out = []
+
+    def check(name, measured, met):
+        out.append((name, measured, met))
+
+    def pair(suite, peer):
+        """ratio cthreading / peer and a 'ratio (a vs b unit)' text"""
+        a, b = value(runs, suite, CT), value(runs, suite, peer)
+        r = ratio(a, b)
+        return r, f"{fmt_ratio(r)} ({fmt(a)} vs {fmt(b)} {SUITES[suite][2]})"
+
+    for peer, limit in (("ttas_spinlock", 1.15), ("pthread_mutex", 0.6)):
+        r, text = pair("lock_uncontended", peer)
+        check(f"uncontended acquire+release ≤ {limit} × {peer}", text, r is not None and r <= limit)
+
+    for suite in ("lock_contended_tiny", "lock_contended_work"):
+        peers = [i for i in impls_of(runs, suite) if i != CT]
+        worst, worst_at, jain_min, wait_max = None, "", None, None
+        for t in (2, 4, 8, 16):
+            v = value(runs, suite, CT, t)
+            best_peer = max(peers, key=lambda p: value(runs, suite, p, t) or 0, default=None)
+            best = value(runs, suite, best_peer, t) if best_peer else None
+            if v is None or not best:
+                continue
+            r = v / best
+            if worst is None or r < worst:
+                worst, worst_at = r, f" at {t} threads ({fmt(v)} vs {best_peer} {fmt(best)} Mops/s)"
+            e = runs.get((suite, CT, t), {})
+            if "jain" in e:
+                jain_min = e["jain"] if jain_min is None else min(jain_min, e["jain"])
+            if "max_wait_us" in e:
+                w = e["max_wait_us"] / 1e3
+                wait_max = w if wait_max is None else max(wait_max, w)
+        check(f"`{suite}` 2..16 threads ≥ best peer (lowest ct/best)",
+              fmt_ratio(worst) + worst_at, worst is not None and worst >= 1.0)
+        check(f"`{suite}` Jain ≥ 0.8 (lowest)", "—" if jain_min is None else f"{jain_min:.3f}",
+              jain_min is not None and jain_min >= 0.8)
+        check(f"`{suite}` longest wait ≤ 10 ms", "—" if wait_max is None else f"{wait_max:.2f} ms",
+              wait_max is not None and wait_max <= 10)
+
+    for suite, peer in (("pingpong_event", "pthread_cond"), ("pingpong_event", "sem_t"),
+                        ("pingpong_semaphore", "sem_t"), ("pingpong_condition", "pthread_cond")):
+        r, text = pair(suite, peer)
+        check(f"`{suite}` ≤ 1.0 × {peer}", text, r is not None and r <= 1.0)
+
+    check("set / notify / release with nobody waiting: no system call",
+          strace_verdict or "not measured", bool(strace_verdict) and "no system call" in strace_verdict)
+
+    r, text = pair("thread_start_join", "pthread")
+    check("thread start + join ≤ 1.15 × pthread_create + pthread_join", text,
+          r is not None and r <= 1.15)
+
+    for suite, peer in (("queue_1p1c_unbounded", "glib_gasyncqueue"),
+                        ("queue_4p4c_unbounded", "glib_gasyncqueue"),
+                        ("queue_1p1c_bounded16", "glib_gcond_ring"),
+                        ("queue_4p4c_bounded16", "glib_gcond_ring"),
+                        ("pool_100k_tasks", "glib_gthreadpool")):
+        r, text = pair(suite, peer)
+        check(f"`{suite}` ≥ 1.0 × {peer}", text, r is not None and r >= 1.0)
+    r, text = pair("pool_round_trip", "glib_gthreadpool")
+    check("`pool_round_trip` ≤ 1.0 × glib_gthreadpool (time)", text, r is not None and r <= 1.0)
+
+    for name, limit in (("ct_lock", 1), ("ct_event", 4), ("ct_semaphore", 16), ("ct_rlock", 16)):
+        size = context.get(f"size.{name}")
+        check(f"sizeof({name}) ≤ {limit}", f"{size} bytes" if size else "—",
+              size is not None and int(size) <= limit)
+    return out
+
+
+# ----------------------------------------------------------------------- svg
+
+COLORS = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
+          "#7f7f7f", "#bcbd22", "#17becf"]
+
+
+def svg_chart(runs, title):
+    suites = [s for s in ("lock_contended_tiny", "lock_contended_work") if impls_of(runs, s)]
+    impls = []
+    for s in suites:
+        for i in impls_of(runs, s):
+            if i not in impls:
+                impls.append(i)
+    color = {i: COLORS[k % len(COLORS)] for k, i in enumerate(impls)}
+    pw, ph, left, top, gap = 430, 300, 60, 50, 70
+    width = left + len(suites) * (pw + gap)
+    height = top + ph + 60 + 18 * ((len(impls) + 2) // 3)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+           f'font-family="sans-serif" font-size="12">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="{width / 2}" y="20" text-anchor="middle" font-size="15">{esc(title)}</text>']
+    for k, suite in enumerate(suites):
+        x0 = left + k * (pw + gap)
+        values = [value(runs, suite, i, t) for i in impls for t in THREADS]
+        ymax = nice_max(max([v for v in values if v] or [1]))
+        out.append(f'<text x="{x0 + pw / 2}" y="{top - 12}" text-anchor="middle">'
+                   f'{esc(SUITES[suite][0])}</text>')
+        out.append(f'<rect x="{x0}" y="{top}" width="{pw}" height="{ph}" fill="none" stroke="#999"/>')
+        for j in range(6):
+            y = top + ph - ph * j / 5
+            out.append(f'<line x1="{x0}" y1="{y}" x2="{x0 + pw}" y2="{y}" stroke="#eee"/>')
+            out.append(f'<text x="{x0 - 6}" y="{y + 4}" text-anchor="end">{fmt(ymax * j / 5)}</text>')
+        xs = {t: x0 + 20 + (pw - 40) * math.log2(t) / math.log2(THREADS[-1]) for t in THREADS}
+        for t, x in xs.items():
+            out.append(f'<text x="{x}" y="{top + ph + 16}" text-anchor="middle">{t}</text>')
+        out.append(f'<text x="{x0 + pw / 2}" y="{top + ph + 34}" text-anchor="middle">threads</text>')
+        out.append(f'<text x="{x0 - 45}" y="{top + ph / 2}" text-anchor="middle" '
+                   f'transform="rotate(-90 {x0 - 45} {top + ph / 2})">Mops/s</text>')
+        for i in impls:
+            pts = [(xs[t], top + ph - ph * v / ymax) for t in THREADS
+                   if (v := value(runs, suite, i, t)) is not None]
+            if not pts:
+                continue
+            w = 3.5 if i == CT else 1.5
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
+            out.append(f'<polyline points="{path}" fill="none" stroke="{color[i]}" stroke-width="{w}"/>')
+            for x, y in pts:
+                out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{w}" fill="{color[i]}"/>')
+    ly = top + ph + 52
+    for k, i in enumerate(impls):
+        x = left + (k % 3) * 300
+        y = ly + 18 * (k // 3)
+        w = 3.5 if i == CT else 1.5
+        out.append(f'<line x1="{x}" y1="{y}" x2="{x + 24}" y2="{y}" stroke="{color[i]}" stroke-width="{w}"/>')
+        out.append(f'<text x="{x + 30}" y="{y + 4}">{esc(i)}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def nice_max(v):
+    exp = 10 ** math.floor(math.log10(v))
+    for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if v <= m * exp:
+            return m * exp
+    return 10 * exp
+
+
+def esc(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# -------------------------------------------------------------------- python
+
+def python_section(py, runs):
+    r = py["results"]
+    lines = [f"### The same workloads in {py['python']}",
+             "", "`benchmarks/python_peer.py`: threading.Lock, queue.Queue and "
+             f"ThreadPoolExecutor({py['pool_workers']} workers), best of a few runs.", "",
+             "| workload | CPython | cthreading | cthreading speed-up |", "|---|---|---|---|"]
+
+    def row(name, py_value, ct_value, unit, better):
+        speed = None
+        if py_value and ct_value:
+            speed = py_value / ct_value if better == "lower" else ct_value / py_value
+        lines.append(f"| {name} | {fmt(py_value)} {unit} | {fmt(ct_value)} {unit} | "
+                     f"{'—' if speed is None else f'{speed:.0f}×'} |")
+
+    row("Lock acquire + release", r["lock_uncontended"]["ns_per_op"],
+        value(runs, "lock_uncontended", CT), "ns", "lower")
+    for t in THREADS:
+        row(f"contended Lock, {t} thread{'s' if t > 1 else ''}",
+            r["lock_contended_tiny"][str(t)]["ops_per_s"] / 1e6,
+            value(runs, "lock_contended_tiny", CT, t), "Mops/s", "higher")
+    for q in ("queue_1p1c_unbounded", "queue_1p1c_bounded16", "queue_4p4c_unbounded",
+              "queue_4p4c_bounded16"):
+        row(SUITES[q][0], r[q]["items_per_s"] / 1e6, value(runs, q, CT), "Mitems/s", "higher")
+    row(SUITES["pool_100k_tasks"][0], r["pool_100k_tasks"]["tasks_per_s"] / 1e6,
+        value(runs, "pool_100k_tasks", CT), "Mtasks/s", "higher")
+    row(SUITES["pool_round_trip"][0], r["pool_round_trip"]["ns_per_op"] / 1e3,
+        value(runs, "pool_round_trip", CT), "us", "lower")
+    lines.append("")
+    return lines
+
+
+# ---------------------------------------------------------------------- main
+
+def machine():
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} logical CPUs"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bench", required=True, help="ct_bench JSON output")
+    parser.add_argument("--python", help="python_peer.py JSON output")
+    parser.add_argument("--strace", help="strace_idle.sh output")
+    parser.add_argument("--out-dir", default=os.path.join(os.path.dirname(__file__), "results"))
+    parser.add_argument("--command", default="bash ci/main.sh",
+                        help="the command that produced the run, named in the report")
+    args = parser.parse_args()
+
+    context, runs = load_bench(args.bench)
+    py = None
+    if args.python:
+        with open(args.python) as f:
+            py = json.load(f)
+    strace_text = ""
+    if args.strace:
+        with open(args.strace) as f:
+            strace_text = f.read()
+    verdict = next((l[len("verdict: "):] for l in strace_text.splitlines() if l.startswith("verdict: ")), "")
+
+    where = machine()
+    md = ["# cthreading benchmark results", "",
+          f"One run of `{args.command}` on {where} "
+          f"(Linux, {context.get('date', '')}, load average before the run "
+          f"{', '.join(f'{x:.2f}' for x in context.get('load_avg', [])) or 'unknown'}). "
+          "Google Benchmark, `UseRealTime()`; multi-threaded rates are total operations over the "
+          "wall time from the first thread's start to the last thread's end. Generated by "
+          "`benchmarks/report.py`; see the README's Benchmarks section for how to read it.", "",
+          "## Targets", "", "| target | measured | met |", "|---|---|---|"]
+    for name, measured, met in targets(runs, context, verdict):
+        md.append(f"| {name} | {measured} | {'yes' if met else '**no**'} |")
+    md += ["", "## Contended throughput", "", "![contended throughput](contended.svg)", ""]
+    for suite in ("lock_contended_tiny", "lock_contended_work"):
+        md += suite_table(runs, suite)
+        md += fairness_table(runs, suite)
+    md += ["## Every suite", ""]
+    for suite in SUITES:
+        if not suite.startswith("lock_contended"):
+            md += suite_table(runs, suite)
+    sizes = sorted(((k[5:], int(v)) for k, v in context.items() if k.startswith("size.")),
+                   key=lambda kv: (not kv[0].startswith("ct_"), kv[1], kv[0]))
+    md += ["## Sizes", "", "| type | bytes |", "|---|---|"]
+    md += [f"| `{name}` | {size} |" for name, size in sizes]
+    md.append("")
+    if py:
+        md += python_section(py, runs)
+    if strace_text:
+        md += ["## No system call with nobody waiting", "",
+               "`bash benchmarks/strace_idle.sh` (program: `benchmarks/idle_syscalls.c`):", "",
+               "```", strace_text.rstrip(), "```", ""]
+
+    os.makedirs(args.out_dir, exist_ok=True)
+    with open(os.path.join(args.out_dir, "latest.md"), "w") as f:
+        f.write("\n".join(md))
+    with open(os.path.join(args.out_dir, "contended.svg"), "w") as f:
+        f.write(svg_chart(runs, f"Contended lock throughput, {where}"))
+    print("\n".join(lock_throughput_table(runs)))
+    print(f"report: {os.path.join(args.out_dir, 'latest.md')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
