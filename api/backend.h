@@ -25,9 +25,15 @@ void ctb_yield(void);
 
 /* --- threads -------------------------------------------------------------- */
 
-/* Start a detached OS thread running entry(arg). stack_size 0: the OS default;
- * otherwise already adjusted by ctb_stack_size_fit. CT_OK, CT_EAGAIN or CT_ENOMEM. */
-int ctb_thread_create(void (*entry)(void *), void *arg, size_t stack_size);
+/* Start a detached OS thread running ct__thread_main(record). stack_size 0: the
+ * OS default; otherwise already adjusted by ctb_stack_size_fit. CT_OK, CT_EAGAIN
+ * or CT_ENOMEM. */
+int ctb_thread_create(void *record, size_t stack_size);
+
+/* Implemented by api/ for the backend: the body of every thread it starts. One
+ * fixed entry point, so that starting a thread allocates nothing to carry a
+ * function and its argument across. */
+void ct__thread_main(void *record);
 
 /* The nearest stack size the OS accepts for a request (0 stays 0). */
 size_t ctb_stack_size_fit(size_t size);

@@ -16,7 +16,7 @@ struct ct_thread {
     uint64_t ident;
     uint64_t native_id;   /* published by the thread itself, then `started` is set */
     ct_event started;
-    ct_event finished;
+    unsigned char finished;   /* FINISHED, JOINERS: see finished_set */
     enum thread_kind kind;
     bool daemon;
     void (*target)(void *);
@@ -35,7 +35,7 @@ static size_t last_dummy_number;
 static size_t default_stack_size;
 
 static CT_THREAD_LOCAL ct_thread *self;
-static CT_THREAD_LOCAL uint64_t self_ident;
+CT_THREAD_LOCAL uint64_t ct__self_ident;
 
 static ct_lock hooks_lock = CT_LOCK_INIT;
 static ct__shutdown_hook *hooks_head;
@@ -104,8 +104,41 @@ static ct_thread *record_new(enum thread_kind kind, char *name, bool daemon, siz
     t->kind = kind;
     t->daemon = daemon;
     ct_event_init(&t->started);
-    ct_event_init(&t->finished);
     return t;
+}
+
+/* Not a ct_event: Event.wait spins before it parks, and a joiner spinning
+ * while its thread is still starting takes a processor from that thread, or
+ * from the next one started (benchmarks/: thread_start_join). Joiners park at
+ * once, after marking that someone waits, so a finish that sees no mark makes
+ * no system call. */
+#define FINISHED 1
+#define JOINERS 2
+
+static void finished_set(ct_thread *t)
+{
+    if (ct_fetch_or_u8(&t->finished, FINISHED) & JOINERS) ct__unpark(&t->finished, SIZE_MAX, 1);
+}
+
+static bool is_finished(const ct_thread *t)
+{
+    return (ct_load_u8(&t->finished) & FINISHED) != 0;
+}
+
+static bool not_finished(void *t)
+{
+    return !is_finished((ct_thread *)t);
+}
+
+static bool finished_wait_until(ct_thread *t, int64_t deadline)
+{
+    for (;;) {
+        if (is_finished(t)) return true;
+        if (deadline == 0) return false;
+        if (ct_fetch_or_u8(&t->finished, JOINERS) & FINISHED) return true;
+        if (ct__park(&t->finished, deadline, not_finished, NULL, t, NULL) == CT_ETIMEDOUT)
+            return is_finished(t);
+    }
 }
 
 static void record_release(ct_thread *t)
@@ -119,7 +152,7 @@ static void record_release(ct_thread *t)
 static void record_adopt_current(ct_thread *t)
 {
     self = t;
-    self_ident = t->ident;
+    ct__self_ident = t->ident;
     ct_store_u64(&t->native_id, ctb_native_id());
     ct_event_set(&t->started);
 }
@@ -131,7 +164,7 @@ static void record_finish(ct_thread *t)
 {
     ct__local_table_finish(&t->locals);
     registry_remove(t);
-    ct_event_set(&t->finished);
+    finished_set(t);
     if (self == t) self = NULL;
     record_release(t);
 }
@@ -248,7 +281,7 @@ static void record_vanish(ct_thread *t)
     t->locals.values = NULL;
     t->locals.capacity = 0;
     ct_event_set(&t->started);
-    ct_event_set(&t->finished);
+    finished_set(t);
     if (t != main_record) record_release(t);
 }
 
@@ -269,9 +302,9 @@ static void fork_child(void)
 
 /* ---------------------------------------------------------------- threads */
 
-static void thread_main(void *arg)
+void ct__thread_main(void *record)
 {
-    ct_thread *t = (ct_thread *)arg;
+    ct_thread *t = (ct_thread *)record;
     record_adopt_current(t);
     ctb_thread_set_name(t->name);
     /* If the target ends the thread itself (pthread_exit, ExitThread), the
@@ -308,7 +341,7 @@ int ct_thread_start(ct_thread **thread, void (*target)(void *), void *arg,
     t->arg = arg;
     stack_size = o->stack_size ? ctb_stack_size_fit(o->stack_size) : ct_load_size(&default_stack_size);
     registry_add(t);
-    status = ctb_thread_create(thread_main, t, stack_size);
+    status = ctb_thread_create(t, stack_size);
     if (status != CT_OK) {
         registry_remove(t);
         free(t->name);
@@ -326,12 +359,12 @@ int ct_thread_join(ct_thread *thread, double timeout)
     if (!thread) return CT_EINVAL;
     if (thread == self) return CT_EDEADLK;
     if ((status = ct__deadline(timeout, &deadline)) != CT_OK) return status;
-    return ct__event_wait_until(&thread->finished, deadline) ? CT_OK : CT_ETIMEDOUT;
+    return finished_wait_until(thread, deadline) ? CT_OK : CT_ETIMEDOUT;
 }
 
 bool ct_thread_is_alive(const ct_thread *thread)
 {
-    return thread && !ct_event_is_set(&thread->finished);
+    return thread && !is_finished(thread);
 }
 
 bool ct_thread_is_daemon(const ct_thread *thread)
@@ -414,8 +447,8 @@ size_t ct_enumerate(ct_thread **out, size_t capacity)
 
 uint64_t ct_get_ident(void)
 {
-    if (CT_UNLIKELY(self_ident == 0)) self_ident = ct_fetch_add_u64(&last_ident, 1) + 1;
-    return self_ident;
+    if (CT_UNLIKELY(ct__self_ident == 0)) ct__self_ident = ct_fetch_add_u64(&last_ident, 1) + 1;
+    return ct__self_ident;
 }
 
 uint64_t ct_get_native_id(void)
@@ -497,8 +530,8 @@ void ct_shutdown(void)
     runtime_ensure();
     run_shutdown_hooks();
     while ((t = next_to_join()) != NULL) {
-        ct__event_wait_until(&t->finished, CTB_NEVER);
+        finished_wait_until(t, CTB_NEVER);
         record_release(t);
     }
-    if (self == main_record) ct_event_set(&main_record->finished);
+    if (self == main_record) finished_set(main_record);
 }

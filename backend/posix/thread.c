@@ -18,16 +18,9 @@
 #  include <pthread_np.h>
 #endif
 
-typedef struct start_args {
-    void (*entry)(void *);
-    void *arg;
-} start_args;
-
-static void *trampoline(void *raw)
+static void *trampoline(void *record)
 {
-    start_args args = *(start_args *)raw;
-    free(raw);
-    args.entry(args.arg);
+    ct__thread_main(record);
     return NULL;
 }
 
@@ -36,32 +29,20 @@ static int status_from_errno(int err)
     return err == ENOMEM ? CT_ENOMEM : CT_EAGAIN;
 }
 
-int ctb_thread_create(void (*entry)(void *), void *arg, size_t stack_size)
+int ctb_thread_create(void *record, size_t stack_size)
 {
     pthread_attr_t attr;
     pthread_t thread;
-    start_args *args = (start_args *)malloc(sizeof *args);
     int err;
-    if (!args) return CT_ENOMEM;
-    args->entry = entry;
-    args->arg = arg;
-    if ((err = pthread_attr_init(&attr)) != 0) {
-        free(args);
-        return status_from_errno(err);
-    }
+    if ((err = pthread_attr_init(&attr)) != 0) return status_from_errno(err);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     if (stack_size != 0 && (err = pthread_attr_setstacksize(&attr, stack_size)) != 0) {
         pthread_attr_destroy(&attr);
-        free(args);
         return err == EINVAL ? CT_EINVAL : status_from_errno(err);
     }
-    err = pthread_create(&thread, &attr, trampoline, args);
+    err = pthread_create(&thread, &attr, trampoline, record);
     pthread_attr_destroy(&attr);
-    if (err != 0) {
-        free(args);
-        return status_from_errno(err);
-    }
-    return CT_OK;
+    return err == 0 ? CT_OK : status_from_errno(err);
 }
 
 size_t ctb_stack_size_fit(size_t size)

@@ -15,24 +15,18 @@
 typedef struct thread_slot {
     struct thread_slot *next;
     HANDLE handle;
-    LONG returned;   /* set when entry has returned: the thread is ending */
+    void *record;    /* what the thread runs: ct__thread_main(record) */
+    LONG returned;   /* set when that has returned: the thread is ending */
 } thread_slot;
 
 static SRWLOCK threads_lock = SRWLOCK_INIT;
 static thread_slot *threads;
 
-typedef struct start_args {
-    void (*entry)(void *);
-    void *arg;
-    thread_slot *slot;
-} start_args;
-
 static unsigned __stdcall trampoline(void *raw)
 {
-    start_args args = *(start_args *)raw;
-    free(raw);
-    args.entry(args.arg);
-    InterlockedExchange(&args.slot->returned, 1);
+    thread_slot *slot = (thread_slot *)raw;
+    ct__thread_main(slot->record);
+    InterlockedExchange(&slot->returned, 1);
     return 0;
 }
 
@@ -71,29 +65,20 @@ static void wait_for_ending_threads(void)
 /* _beginthreadex rather than CreateThread: the C runtime (msvcrt in particular)
  * then sets up and frees its per-thread state for code that uses stdio or errno.
  * Threads are detached as far as api/ knows: joins happen there. */
-int ctb_thread_create(void (*entry)(void *), void *arg, size_t stack_size)
+int ctb_thread_create(void *record, size_t stack_size)
 {
-    start_args *args;
     thread_slot *slot;
     uintptr_t handle;
     /* Beyond what _beginthreadex can pass on: no reservation that large would succeed. */
     if (stack_size > UINT_MAX) return CT_EAGAIN;
-    args = (start_args *)malloc(sizeof *args);
     slot = (thread_slot *)calloc(1, sizeof *slot);
-    if (!args || !slot) {
-        free(args);
-        free(slot);
-        return CT_ENOMEM;
-    }
-    args->entry = entry;
-    args->arg = arg;
-    args->slot = slot;
+    if (!slot) return CT_ENOMEM;
+    slot->record = record;
     /* A reservation: address space only, committed page by page as the stack grows. */
-    handle = _beginthreadex(NULL, (unsigned)stack_size, trampoline, args,
+    handle = _beginthreadex(NULL, (unsigned)stack_size, trampoline, slot,
                             STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
     if (handle == 0) {
         int err = errno;
-        free(args);
         free(slot);
         return err == ENOMEM ? CT_ENOMEM : CT_EAGAIN;
     }
