@@ -50,6 +50,11 @@ typedef struct ct__waiter {
 int ct__park(const void *key, int64_t deadline, bool (*validate)(void *ctx),
              void (*before_sleep)(void *ctx), void *ctx, uintptr_t *token);
 
+/* ct__park, but queued ahead of every thread parked on key: for a woken
+ * thread that lost the race and goes back to the place it had. */
+int ct__park_first(const void *key, int64_t deadline, bool (*validate)(void *ctx), void *ctx,
+                   uintptr_t *token);
+
 /* Wake at most one thread parked on key. decide(arg, waiter, more) runs under
  * the bucket lock with the waiter to be woken (NULL if none) and whether others
  * remain; its result becomes that waiter's token. */
@@ -66,8 +71,34 @@ size_t ct__unpark(const void *key, size_t n, uintptr_t token);
  * that the child does not have. */
 void ct__parking_lot_after_fork(void);
 
+/* --- the calling thread's ident (thread.c) ----------------------------------------
+ * ct_get_ident() without the call: RLock reads it twice per acquire+release. */
+extern CT_THREAD_LOCAL uint64_t ct__self_ident;   /* 0 until first asked for */
+
+static inline uint64_t ct__ident(void)
+{
+    uint64_t ident = ct__self_ident;
+    return CT_UNLIKELY(ident == 0) ? ct_get_ident() : ident;
+}
+
 /* --- primitives with deadlines, for use inside the runtime ----------------------- */
 int ct__lock_acquire_until(ct_lock *lock, int64_t deadline);
+
+/* The header's inline fast paths are for users (CT_BUILDING turns them off);
+ * the runtime's own hot callers use these, spelled through atomics.h. */
+static inline void ct__lock_acquire_fast(ct_lock *lock)
+{
+    unsigned char expected = 0;
+    if (!ct_cas_u8(&lock->v, &expected, (unsigned char)CT__LOCKED)) ct__lock_acquire_slow(lock);
+}
+
+static inline int ct__lock_release_fast(ct_lock *lock)
+{
+    unsigned char expected = (unsigned char)CT__LOCKED;
+    if (ct_cas_u8(&lock->v, &expected, 0)) return CT_OK;
+    return ct__lock_release_slow(lock);
+}
+
 bool ct__event_wait_until(ct_event *event, int64_t deadline);
 
 /* RLock state saved and restored by Condition.wait (_release_save / _acquire_restore). */

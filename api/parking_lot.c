@@ -51,6 +51,16 @@ static void enqueue(bucket *b, ct__waiter *w)
     ct_store_relaxed_u8((unsigned char *)&w->queued, 1);   /* read unlocked by wait_for_unpark */
 }
 
+static void enqueue_first(bucket *b, ct__waiter *w)
+{
+    w->prev = NULL;
+    w->next = b->head;
+    if (b->head) b->head->prev = w;
+    else b->tail = w;
+    b->head = w;
+    ct_store_relaxed_u8((unsigned char *)&w->queued, 1);
+}
+
 static void dequeue(bucket *b, ct__waiter *w)
 {
     if (w->prev) w->prev->next = w->next;
@@ -102,8 +112,8 @@ static void wait_for_unpark(ct__waiter *self, int64_t deadline)
     ct_fetch_add_size(&spinners, (size_t)-1);
 }
 
-int ct__park(const void *key, int64_t deadline, bool (*validate)(void *ctx),
-             void (*before_sleep)(void *ctx), void *ctx, uintptr_t *token)
+static int park(const void *key, int64_t deadline, bool (*validate)(void *ctx),
+                void (*before_sleep)(void *ctx), void *ctx, uintptr_t *token, bool first)
 {
     bucket *b = bucket_for(key);
     ct__waiter self;
@@ -117,7 +127,8 @@ int ct__park(const void *key, int64_t deadline, bool (*validate)(void *ctx),
         bucket_unlock(b);
         return CT_EAGAIN;
     }
-    enqueue(b, &self);
+    if (first) enqueue_first(b, &self);
+    else enqueue(b, &self);
     bucket_unlock(b);
 
     if (before_sleep) {
@@ -140,6 +151,18 @@ int ct__park(const void *key, int64_t deadline, bool (*validate)(void *ctx),
     }
     if (token) *token = self.token;
     return CT_OK;
+}
+
+int ct__park(const void *key, int64_t deadline, bool (*validate)(void *ctx),
+             void (*before_sleep)(void *ctx), void *ctx, uintptr_t *token)
+{
+    return park(key, deadline, validate, before_sleep, ctx, token, false);
+}
+
+int ct__park_first(const void *key, int64_t deadline, bool (*validate)(void *ctx), void *ctx,
+                   uintptr_t *token)
+{
+    return park(key, deadline, validate, NULL, ctx, token, true);
 }
 
 void ct__unpark_one(const void *key, uintptr_t (*decide)(void *arg, ct__waiter *waiter, bool more),

@@ -17,7 +17,7 @@ static bool owned_by(const ct_rlock *rlock, uint64_t me)
 
 static int acquire_until(ct_rlock *rlock, int64_t deadline)
 {
-    uint64_t me = ct_get_ident();
+    uint64_t me = ct__ident();
     if (owned_by(rlock, me)) {
         if (rlock->count == UINT32_MAX) return CT_EOVERFLOW;
         rlock->count++;
@@ -32,8 +32,16 @@ static int acquire_until(ct_rlock *rlock, int64_t deadline)
 
 void ct_rlock_acquire(ct_rlock *rlock)
 {
-    /* 2^32 - 1 nested acquires by one thread: a runaway recursion, not a use. */
-    if (acquire_until(rlock, CTB_NEVER) != CT_OK) ctb_fatal("ct_rlock_acquire: recursion depth overflow", 0);
+    uint64_t me = ct__ident();
+    if (owned_by(rlock, me)) {
+        /* 2^32 - 1 nested acquires by one thread: a runaway recursion, not a use. */
+        if (rlock->count == UINT32_MAX) ctb_fatal("ct_rlock_acquire: recursion depth overflow", 0);
+        rlock->count++;
+        return;
+    }
+    ct__lock_acquire_fast(&rlock->lock);
+    ct_store_relaxed_u64(&rlock->owner, me);
+    rlock->count = 1;
 }
 
 int ct_rlock_acquire_timeout(ct_rlock *rlock, double timeout)
@@ -46,10 +54,10 @@ int ct_rlock_acquire_timeout(ct_rlock *rlock, double timeout)
 
 int ct_rlock_release(ct_rlock *rlock)
 {
-    if (!owned_by(rlock, ct_get_ident())) return CT_EPERM;
+    if (!owned_by(rlock, ct__ident())) return CT_EPERM;
     if (--rlock->count == 0) {
         ct_store_relaxed_u64(&rlock->owner, 0);
-        return ct_lock_release(&rlock->lock);
+        return ct__lock_release_fast(&rlock->lock);
     }
     return CT_OK;
 }
@@ -71,6 +79,6 @@ uint32_t ct__rlock_release_all(ct_rlock *rlock)
 void ct__rlock_acquire_restore(ct_rlock *rlock, uint32_t count)
 {
     ct_lock_acquire(&rlock->lock);
-    ct_store_relaxed_u64(&rlock->owner, ct_get_ident());
+    ct_store_relaxed_u64(&rlock->owner, ct__ident());
     rlock->count = count;
 }
