@@ -231,6 +231,10 @@ def targets(runs, context, strace_verdict):
     for peer, limit in (("ttas_spinlock", 1.15), ("pthread_mutex", 0.6)):
         r, text = pair("lock_uncontended", peer)
         check(f"uncontended acquire+release ≤ {limit} × {peer}", text, r is not None and r <= limit)
+    if value(runs, "lock_uncontended", "cas_release_floor") is not None:
+        r, text = pair("lock_uncontended", "cas_release_floor")
+        check("(context) uncontended acquire+release vs the floor for a lock that can sleep: "
+              "the spinlock released with a CAS (≤ 1.05 ×)", text, r is not None and r <= 1.05)
 
     for suite in ("lock_contended_tiny", "lock_contended_work"):
         peers = [i for i in impls_of(runs, suite) if i != CT]
