@@ -56,10 +56,24 @@ int ct__park_first(const void *key, int64_t deadline, bool (*validate)(void *ctx
                    uintptr_t *token);
 
 /* Wake at most one thread parked on key. decide(arg, waiter, more) runs under
- * the bucket lock with the waiter to be woken (NULL if none) and whether others
- * remain; its result becomes that waiter's token. */
+ * the bucket lock with the first waiter (NULL if none) and whether others wait
+ * behind it; its result becomes that waiter's token, or is CT__LEAVE_PARKED to
+ * wake nobody. */
+#define CT__LEAVE_PARKED UINTPTR_MAX
 void ct__unpark_one(const void *key, uintptr_t (*decide)(void *arg, ct__waiter *waiter, bool more),
                     void *arg);
+
+/* A thread woken from key that has not run again yet. The waker marks it from
+ * decide; the woken thread clears the mark first thing. One mark per bucket,
+ * so a colliding key can take it over: a missing mark proves nothing, a
+ * present one proves such a thread is on its way. */
+void ct__waking_set(const void *key);
+void ct__waking_clear(const void *key);
+bool ct__waking(const void *key);
+/* ct__waking for a thread that has just changed the primitive's word: true
+ * only if the woken thread clears the mark after this call, and so sees that
+ * change when it looks at the word afterwards. */
+bool ct__still_waking(const void *key);
 
 /* Wake up to n threads parked on key, oldest first, each with token. Returns
  * how many were woken. */

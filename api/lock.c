@@ -8,14 +8,21 @@
  *   file did before) steals it back and forth between cores and pulls its
  *   cache line away from the holder; a parked waiter leaves the holder running
  *   alone. The one look after the pause still catches a holder that is done.
- * - One woken thread at a time: a release that wakes a waiter without handing
- *   it the lock clears HAS_PARKED, so the holder's next releases stay on the
- *   fast path; the woken thread sets the bit again (it is told whether others
- *   are parked), whether it then takes the lock or parks again. If it parks
- *   again it goes back to the head of the queue: at the tail it would wait
- *   behind everyone again, and the fairness handoff below, which goes to the
- *   first waiter, would go to whoever the rotation left there (waits of tens
- *   of milliseconds with 16 threads on 2 cores).
+ * - One woken thread at a time. A release that wakes a waiter marks it as on
+ *   its way (ct__waking_set); until it has run again, releases do not wake
+ *   another, and a thread that finds the lock held parks at once rather than
+ *   backing off, so that the woken thread gets a processor.
+ * - HAS_PARKED is cleared by a wake while the waiters are young, so the
+ *   holder's next releases stay on the fast path (the woken thread sets the
+ *   bit again, told whether others are parked). Once the woken thread has
+ *   waited FAIR_AFTER_NS the bit stays set while others are parked: every
+ *   thread that then finds the lock held parks, every release looks at the
+ *   queue, and the first waiter is handed the lock promptly. Without this,
+ *   with more threads than cores, threads that keep winning the race stay
+ *   runnable and the scheduler's time slices set the longest wait (20-30 ms
+ *   with 16 threads on 2 cores; 6-12 ms with it).
+ * - A woken thread that loses the race parks again at the head of the queue,
+ *   where it was, not behind everyone.
  * - A thread handed the lock keeps it for at least HANDOFF_QUANTUM_NS before
  *   its own release hands it on, so that handoffs do not chain into a convoy
  *   in which every thread gets one critical section per wake-up.
@@ -25,12 +32,17 @@
 #define LOCKED ((unsigned char)CT__LOCKED)
 #define HAS_PARKED ((unsigned char)CT__HAS_PARKED)
 #define FAIR_AFTER_NS 1000000        /* 1 ms: then the releaser hands the lock over */
-#define HANDOFF_QUANTUM_NS 250000    /* a handed-off holder hands on no sooner than this */
+#define HANDOFF_QUANTUM_NS 150000    /* a handed-off holder hands on no sooner than this */
 #define BACKOFF_PAUSES 100           /* about 1 us on x86 */
+/* While a woken thread is on its way, a release that finds others parked just
+ * unlocks (that thread will take the lock or park again whatever the release
+ * does); every QUICK_RELEASES-th looks at the queue all the same, for a first
+ * waiter due the lock. */
+#define QUICK_RELEASES 16
 
-#define TOKEN_WOKEN 0        /* woken: try again; nobody else is parked */
+#define TOKEN_WOKEN 0        /* woken: try again; HAS_PARKED is as it should be */
 #define TOKEN_HANDOFF 1      /* the lock is yours */
-#define TOKEN_WOKEN_MORE 2   /* woken: try again; others are still parked */
+#define TOKEN_WOKEN_MORE 2   /* woken: try again, and set HAS_PARKED: others are parked */
 
 typedef struct lock_waiter {
     ct_lock *lock;
@@ -41,6 +53,7 @@ typedef struct lock_waiter {
  * only after the quantum. */
 static CT_THREAD_LOCAL ct_lock *handed_lock;
 static CT_THREAD_LOCAL int64_t handed_at;
+static CT_THREAD_LOCAL unsigned quick_releases;
 
 static bool still_locked_with_waiters(void *ctx)
 {
@@ -61,7 +74,7 @@ int ct__lock_acquire_until(ct_lock *lock, int64_t deadline)
     lock_waiter self = { lock, 0 };
     unsigned char parked_bit = 0;   /* HAS_PARKED once woken while others stay parked */
     bool backed_off = false;
-    bool woken = false;   /* then it parks again at the head of the queue, where it was */
+    bool woken = false;
     for (;;) {
         unsigned char v = ct_load_relaxed_u8(&lock->v);
         if (!(v & LOCKED)) {
@@ -69,7 +82,7 @@ int ct__lock_acquire_until(ct_lock *lock, int64_t deadline)
             continue;
         }
         if (deadline == 0) return CT_ETIMEDOUT;
-        if (!(v & HAS_PARKED) && !backed_off) {
+        if (!(v & HAS_PARKED) && !backed_off && !ct__waking(lock)) {
             backed_off = true;
             back_off();
             continue;
@@ -87,6 +100,7 @@ int ct__lock_acquire_until(ct_lock *lock, int64_t deadline)
                 handed_at = ctb_monotonic_ns();
                 return CT_OK;
             }
+            ct__waking_clear(lock);
             parked_bit = token == TOKEN_WOKEN_MORE ? HAS_PARKED : 0;
             backed_off = false;
             woken = true;
@@ -111,21 +125,62 @@ typedef struct release_state {
 } release_state;
 
 /* Runs under the parking lot's bucket lock, so no waiter can queue or leave
- * while the lock word is rewritten. */
+ * while the lock word is rewritten; HAS_PARKED is set and only this function
+ * clears it, so plain stores lose nothing. */
 static uintptr_t release_decide(void *arg, ct__waiter *waiter, bool more)
 {
     release_state *state = (release_state *)arg;
-    if (!(ct_load_u8(&state->lock->v) & LOCKED)) {
+    ct_lock *lock = state->lock;
+    unsigned char others = more ? HAS_PARKED : 0;
+    if (!(ct_load_u8(&lock->v) & LOCKED)) {
         state->was_unlocked = true;   /* another thread released it first */
-        return TOKEN_WOKEN;
+        return CT__LEAVE_PARKED;
     }
-    if (waiter && state->may_hand_off &&
-        ctb_monotonic_ns() >= ((lock_waiter *)waiter->ctx)->fair_at) {
-        ct_store_u8(&state->lock->v, (unsigned char)(LOCKED | (more ? HAS_PARKED : 0)));
+    if (!waiter) {
+        ct_store_u8(&lock->v, 0);
+        return CT__LEAVE_PARKED;
+    }
+    bool due = ctb_monotonic_ns() >= ((lock_waiter *)waiter->ctx)->fair_at;
+    if (due && state->may_hand_off) {
+        ct_store_u8(&lock->v, (unsigned char)(LOCKED | others));
         return TOKEN_HANDOFF;
     }
-    ct_store_u8(&state->lock->v, 0);
+    if (ct__waking(lock)) {
+        /* It clears the mark before it looks at the lock, and parks only
+         * after validating under this bucket's lock: it will see this store. */
+        ct_store_u8(&lock->v, HAS_PARKED);
+        return CT__LEAVE_PARKED;
+    }
+    ct__waking_set(lock);
+    if (due) {
+        ct_store_u8(&lock->v, others);
+        return TOKEN_WOKEN;
+    }
+    ct_store_u8(&lock->v, 0);
     return more ? TOKEN_WOKEN_MORE : TOKEN_WOKEN;
+}
+
+/* A release that found a woken thread on its way and unlocked without looking
+ * at the queue, then saw the mark gone: that thread may have looked at the
+ * lock before the unlock and parked again, so make sure someone is woken. The
+ * lock is not held here: the word changes only by compare-and-swap. */
+static uintptr_t unlocked_decide(void *arg, ct__waiter *waiter, bool more)
+{
+    ct_lock *lock = (ct_lock *)arg;
+    (void)more;
+    /* A holder's release will come to the queue (HAS_PARKED is set: only a
+     * decide, under this bucket's lock, clears it); a marked thread will look. */
+    if (!waiter || (ct_load_u8(&lock->v) & LOCKED) || ct__still_waking(lock)) return CT__LEAVE_PARKED;
+    ct__waking_set(lock);
+    return TOKEN_WOKEN;
+}
+
+/* The common release while a woken thread is on its way and others are
+ * parked: unlock, leaving HAS_PARKED set and the queue alone. */
+static void release_while_waking(ct_lock *lock)
+{
+    if (ct__still_waking(lock)) return;
+    ct__unpark_one(lock, unlocked_decide, lock);
 }
 
 int ct__lock_release_slow(ct_lock *lock)
@@ -133,9 +188,11 @@ int ct__lock_release_slow(ct_lock *lock)
     for (;;) {
         unsigned char v = ct_load_u8(&lock->v);
         if (!(v & LOCKED)) return CT_EPERM;
-        if (!(v & HAS_PARKED)) {
-            if (ct_cas_u8(&lock->v, &v, 0)) return CT_OK;
-            continue;
+        bool waking = (v & HAS_PARKED) && ++quick_releases % QUICK_RELEASES != 0 && ct__waking(lock);
+        if (!(v & HAS_PARKED) || waking) {
+            if (!ct_cas_u8(&lock->v, &v, (unsigned char)(v & ~LOCKED))) continue;
+            if (waking) release_while_waking(lock);
+            return CT_OK;
         }
         release_state state = { lock, true, false };
         if (handed_lock == lock) {

@@ -16,6 +16,7 @@
 typedef struct bucket {
     unsigned char lock;   /* a spin lock: held only for a few list operations */
     ct__waiter *head, *tail;
+    void *waking;         /* see ct__waking_set */
 } bucket;
 
 static bucket buckets[BUCKETS];
@@ -174,14 +175,41 @@ void ct__unpark_one(const void *key, uintptr_t (*decide)(void *arg, ct__waiter *
     bucket_lock(b);
     w = first_for(b, key, NULL);
     if (w) {
-        dequeue(b, w);
-        w->token = decide(arg, w, first_for(b, key, NULL) != NULL);
-        parker = w->parker;   /* w lives on the sleeper's stack: read it before unlocking */
+        uintptr_t token = decide(arg, w, first_for(b, key, w) != NULL);
+        if (token != CT__LEAVE_PARKED) {
+            dequeue(b, w);
+            w->token = token;
+            parker = w->parker;   /* w lives on the sleeper's stack: read it before unlocking */
+        }
     } else {
         decide(arg, NULL, false);
     }
     bucket_unlock(b);
     if (parker) ctb_parker_wake(parker);
+}
+
+void ct__waking_set(const void *key)
+{
+    ct_store_ptr(&bucket_for(key)->waking, (void *)(uintptr_t)key);
+}
+
+void ct__waking_clear(const void *key)
+{
+    void *expected = (void *)(uintptr_t)key;
+    ct_cas_ptr(&bucket_for(key)->waking, &expected, NULL);
+}
+
+bool ct__waking(const void *key)
+{
+    return ct_load_ptr(&bucket_for(key)->waking) == key;
+}
+
+bool ct__still_waking(const void *key)
+{
+    /* A read-modify-write reads the latest mark: if it is still there, the
+     * woken thread's clear comes after it and synchronizes with it. */
+    void *expected = (void *)(uintptr_t)key;
+    return ct_cas_ptr(&bucket_for(key)->waking, &expected, expected);
 }
 
 size_t ct__unpark(const void *key, size_t n, uintptr_t token)
