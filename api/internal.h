@@ -75,6 +75,9 @@ bool ct__waking(const void *key);
  * change when it looks at the word afterwards. */
 bool ct__still_waking(const void *key);
 
+/* Whether any thread is parked on key now. */
+bool ct__parked(const void *key);
+
 /* Wake up to n threads parked on key, oldest first, each with token. Returns
  * how many were woken. */
 size_t ct__unpark(const void *key, size_t n, uintptr_t token);

@@ -10,17 +10,16 @@
  *   alone. The one look after the pause still catches a holder that is done.
  * - One woken thread at a time. A release that wakes a waiter marks it as on
  *   its way (ct__waking_set); until it has run again, releases do not wake
- *   another, and a thread that finds the lock held parks at once rather than
- *   backing off, so that the woken thread gets a processor.
- * - HAS_PARKED is cleared by a wake while the waiters are young, so the
- *   holder's next releases stay on the fast path (the woken thread sets the
- *   bit again, told whether others are parked). Once the woken thread has
- *   waited FAIR_AFTER_NS the bit stays set while others are parked: every
- *   thread that then finds the lock held parks, every release looks at the
- *   queue, and the first waiter is handed the lock promptly. Without this,
+ *   another.
+ * - While the first waiter is young, a release that wakes it (or finds a
+ *   woken thread on its way) clears HAS_PARKED, so the holder's next releases
+ *   stay on the fast path; the woken thread sets the bit again if others are
+ *   parked. Once the first waiter has waited FAIR_AFTER_NS the bit stays set:
+ *   every thread that then finds the lock held parks, every release looks at
+ *   the queue, and that waiter is handed the lock promptly. Without this,
  *   with more threads than cores, threads that keep winning the race stay
  *   runnable and the scheduler's time slices set the longest wait (20-30 ms
- *   with 16 threads on 2 cores; 6-12 ms with it).
+ *   with 16 threads on 2 cores; 8-12 ms with it).
  * - A woken thread that loses the race parks again at the head of the queue,
  *   where it was, not behind everyone.
  * - A thread handed the lock keeps it for at least HANDOFF_QUANTUM_NS before
@@ -40,9 +39,8 @@
  * waiter due the lock. */
 #define QUICK_RELEASES 16
 
-#define TOKEN_WOKEN 0        /* woken: try again; HAS_PARKED is as it should be */
+#define TOKEN_WOKEN 0        /* woken: try again */
 #define TOKEN_HANDOFF 1      /* the lock is yours */
-#define TOKEN_WOKEN_MORE 2   /* woken: try again, and set HAS_PARKED: others are parked */
 
 typedef struct lock_waiter {
     ct_lock *lock;
@@ -72,7 +70,7 @@ static void back_off(void)
 int ct__lock_acquire_until(ct_lock *lock, int64_t deadline)
 {
     lock_waiter self = { lock, 0 };
-    unsigned char parked_bit = 0;   /* HAS_PARKED once woken while others stay parked */
+    unsigned char parked_bit = 0;   /* HAS_PARKED once woken while others are parked */
     bool backed_off = false;
     bool woken = false;
     for (;;) {
@@ -82,7 +80,7 @@ int ct__lock_acquire_until(ct_lock *lock, int64_t deadline)
             continue;
         }
         if (deadline == 0) return CT_ETIMEDOUT;
-        if (!(v & HAS_PARKED) && !backed_off && !ct__waking(lock)) {
+        if (!(v & HAS_PARKED) && !backed_off) {
             backed_off = true;
             back_off();
             continue;
@@ -100,8 +98,11 @@ int ct__lock_acquire_until(ct_lock *lock, int64_t deadline)
                 handed_at = ctb_monotonic_ns();
                 return CT_OK;
             }
+            /* Clear the mark first: a release that saw it may have cleared
+             * HAS_PARKED, trusting this thread to set it again for those
+             * still parked, and they are queued by now. */
             ct__waking_clear(lock);
-            parked_bit = token == TOKEN_WOKEN_MORE ? HAS_PARKED : 0;
+            parked_bit = ct__parked(lock) ? HAS_PARKED : 0;
             backed_off = false;
             woken = true;
             break;
@@ -146,18 +147,14 @@ static uintptr_t release_decide(void *arg, ct__waiter *waiter, bool more)
         return TOKEN_HANDOFF;
     }
     if (ct__waking(lock)) {
-        /* It clears the mark before it looks at the lock, and parks only
-         * after validating under this bucket's lock: it will see this store. */
-        ct_store_u8(&lock->v, HAS_PARKED);
+        /* That thread clears the mark before it looks at the lock, and parks
+         * only after validating under this bucket's lock: it sees this store. */
+        ct_store_u8(&lock->v, due ? HAS_PARKED : 0);
         return CT__LEAVE_PARKED;
     }
     ct__waking_set(lock);
-    if (due) {
-        ct_store_u8(&lock->v, others);
-        return TOKEN_WOKEN;
-    }
-    ct_store_u8(&lock->v, 0);
-    return more ? TOKEN_WOKEN_MORE : TOKEN_WOKEN;
+    ct_store_u8(&lock->v, due ? others : 0);
+    return TOKEN_WOKEN;
 }
 
 /* A release that found a woken thread on its way and unlocked without looking

@@ -204,6 +204,16 @@ bool ct__waking(const void *key)
     return ct_load_ptr(&bucket_for(key)->waking) == key;
 }
 
+bool ct__parked(const void *key)
+{
+    bucket *b = bucket_for(key);
+    bool any;
+    bucket_lock(b);
+    any = first_for(b, key, NULL) != NULL;
+    bucket_unlock(b);
+    return any;
+}
+
 bool ct__still_waking(const void *key)
 {
     /* A read-modify-write reads the latest mark: if it is still there, the
