@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 /* Every thread started here keeps its handle in this list until it is gone:
- * at process exit, run_exit_fn waits for the threads whose entry function has
+ * at process exit, run_exit_fn waits for the threads whose target has
  * returned to finish ending. Wine (8.0) can crash the whole process with a
  * SIGSEGV in ntdll.so when a thread's own exit is still unwinding (glibc's
  * tcache_thread_shutdown) as the process exits, which a joined thread's exit
@@ -16,15 +16,17 @@ typedef struct thread_slot {
     struct thread_slot *next;
     HANDLE handle;
     void *record;    /* what the thread runs: ct__thread_main(record) */
-    LONG returned;   /* set when that has returned: the thread is ending */
+    LONG returned;   /* set when its target has returned: the thread is ending */
 } thread_slot;
 
 static SRWLOCK threads_lock = SRWLOCK_INIT;
 static thread_slot *threads;
+static CT_THREAD_LOCAL thread_slot *current_slot;
 
 static unsigned __stdcall trampoline(void *raw)
 {
     thread_slot *slot = (thread_slot *)raw;
+    current_slot = slot;
     ct__thread_main(slot->record);
     InterlockedExchange(&slot->returned, 1);
     return 0;
@@ -233,6 +235,10 @@ static BOOL CALLBACK exit_slot_create(INIT_ONCE *once, void *param, void **conte
 
 int ctb_thread_exit_hook(void *record)
 {
+    /* NULL: the target has returned and api/ now finishes the record, which
+     * releases joiners. Mark the thread as ending first: a joiner may then
+     * let the process exit while this thread is still on its way out. */
+    if (!record && current_slot) InterlockedExchange(&current_slot->returned, 1);
     if (!InitOnceExecuteOnce(&exit_slot_once, exit_slot_create, NULL, NULL)) return CT_ENOMEM;
     return FlsSetValue(exit_slot, record) ? CT_OK : CT_ENOMEM;
 }
