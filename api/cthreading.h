@@ -92,15 +92,21 @@ CT_API void   ct_shutdown(void);
  *
  * One byte, like CPython 3.13's PyMutex and WebKit's WTF::Lock:
  *   bit 0 (CT__LOCKED)     the lock is held
- *   bit 1 (CT__HAS_PARKED) at least one thread may be parked on the lock's address
+ *   bit 1 (CT__HAS_PARKED) a release must look at the parking lot: threads may
+ *                          be parked on the lock's address (while a thread
+ *                          woken from there is on its way back, the bit may be
+ *                          clear with others parked: that thread sets it again)
  * Acquire and release are one inline compare-and-swap each when nobody waits;
- * otherwise the out-of-line slow path spins briefly, then parks the thread in
- * the runtime's parking lot (keyed by the lock's address).
+ * otherwise the out-of-line slow path backs off once for about a microsecond,
+ * then parks the thread in the runtime's parking lot (keyed by the lock's
+ * address). A release wakes one thread at a time.
  *
- * Fairness: a waiter that has been parked for more than 1 ms is handed the lock
- * directly by the releasing thread (the lock stays locked across the handoff),
- * so no thread starves; before that, a running thread may barge in, which is
- * what makes the lock fast under contention.
+ * Fairness: once the first parked waiter has waited 1 ms, HAS_PARKED stays set,
+ * threads that find the lock held park instead of barging in, and the next
+ * release hands that waiter the lock directly (the lock stays locked across the
+ * handoff); a thread handed the lock keeps it at least 150 us before its own
+ * release hands it on. So no thread starves; before that, a running thread may
+ * barge in, which is what makes the lock fast under contention.
  */
 typedef struct ct_lock { unsigned char v; } ct_lock;
 #define CT_LOCK_INIT { 0 }
