@@ -29,6 +29,7 @@ fi
 
 current_stage="dependencies"
 passed=()
+persistent_wineserver=0
 started=$SECONDS
 report() {
   local status=$?
@@ -38,6 +39,7 @@ report() {
   else
     echo "ci/test.sh: FAILED at stage ${current_stage} (passed: ${passed[*]:-none}) after ${elapsed} s" >&2
   fi
+  if [[ $persistent_wineserver == 1 ]]; then wineserver -k >/dev/null 2>&1 || true; fi
 }
 trap report EXIT
 
@@ -60,6 +62,18 @@ for stage in "${stages[@]}"; do
   if [[ $stage == win32 ]]; then
     # Create the Wine prefix now, once, so the first test's timeout is not spent on it.
     WINEDEBUG=-all wineboot -i >/dev/null 2>&1 || true
+    # One wineserver for the whole stage. Debian's wine starts its server with
+    # -p0: it shuts down as the last Wine process exits, and a test starting
+    # at that moment fails with "wine client error:0: recvmsg: Connection reset
+    # by peer" (about one full run in seven here). The one wineboot started must
+    # be gone first; then wineboot starts Wine's own services under the new
+    # server with /dev/null for output, since services a test started would
+    # hold CTest's output pipe open until the timeout. report() stops it.
+    wineserver -w >/dev/null 2>&1 || true
+    if wineserver -p >/dev/null 2>&1 </dev/null; then
+      persistent_wineserver=1
+      WINEDEBUG=-all wineboot >/dev/null 2>&1 </dev/null || true
+    fi
   fi
   echo "==> [$stage] test"
   ctest --preset "$stage" -j "$jobs" --output-on-failure
