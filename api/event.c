@@ -71,16 +71,12 @@ static bool unset_with_waiters(void *ctx)
  * poll sees a set even if a clear() follows it at once. */
 #define SPIN_NS 5000
 
-static bool spin_for_set(ct_event *event, unsigned char generation, int64_t deadline)
+/* Set, or set and cleared again, since the poll began. */
+static bool set_since(const void *ctx)
 {
-    int64_t start = ctb_monotonic_ns();
-    int64_t stop = deadline < start + SPIN_NS ? deadline : start + SPIN_NS;
-    for (unsigned i = 1;; i++) {
-        unsigned char v = ct_load_u8(&event->v);   /* acquire: what the setter wrote is seen */
-        if ((v & FLAG) || (v & GENERATION_MASK) != generation) return true;
-        ct_cpu_relax();
-        if (i % 64 == 0 && ctb_monotonic_ns() >= stop) return false;
-    }
+    const event_waiter *self = (const event_waiter *)ctx;
+    unsigned char v = ct_load_u8(&self->event->v);   /* acquire: what the setter wrote is seen */
+    return (v & FLAG) || (v & GENERATION_MASK) != self->generation;
 }
 
 bool ct_event_wait(ct_event *event, double timeout)
@@ -90,7 +86,7 @@ bool ct_event_wait(ct_event *event, double timeout)
     return ct__event_wait_until(event, deadline);
 }
 
-bool ct__event_wait_until(ct_event *event, int64_t deadline)
+static bool wait_until(ct_event *event, int64_t deadline, bool poll)
 {
     event_waiter self = { event, 0 };
     for (;;) {
@@ -100,7 +96,8 @@ bool ct__event_wait_until(ct_event *event, int64_t deadline)
         if (deadline == 0) return false;
         if (!(v & HAS_PARKED) && !ct_cas_u8(&event->v, &v, (unsigned char)(v | HAS_PARKED)))
             continue;
-        if (spin_for_set(event, (unsigned char)(v & GENERATION_MASK), deadline)) return true;
+        self.generation = (unsigned char)(v & GENERATION_MASK);
+        if (poll && ct__poll(set_since, &self, SPIN_NS, deadline)) return true;
         switch (ct__park(event, deadline, unset_with_waiters, NULL, &self, &token)) {
         case CT_OK:
             if (token != 0 && (token & GENERATION_MASK) != self.generation) return true;
@@ -111,4 +108,14 @@ bool ct__event_wait_until(ct_event *event, int64_t deadline)
             break;
         }
     }
+}
+
+bool ct__event_wait_until(ct_event *event, int64_t deadline)
+{
+    return wait_until(event, deadline, true);
+}
+
+bool ct__event_sleep_until(ct_event *event, int64_t deadline)
+{
+    return wait_until(event, deadline, false);
 }

@@ -50,6 +50,11 @@ typedef struct ct__waiter {
 int ct__park(const void *key, int64_t deadline, bool (*validate)(void *ctx),
              void (*before_sleep)(void *ctx), void *ctx, uintptr_t *token);
 
+/* Poll done(arg) with a pause between looks, for at most limit_ns and never
+ * past deadline: true as soon as it holds. Before parking, it catches a wake
+ * that comes within microseconds without either side entering the OS. */
+bool ct__poll(bool (*done)(const void *arg), const void *arg, int64_t limit_ns, int64_t deadline);
+
 /* ct__park, but queued ahead of every thread parked on key: for a woken
  * thread that lost the race and goes back to the place it had. */
 int ct__park_first(const void *key, int64_t deadline, bool (*validate)(void *ctx), void *ctx,
@@ -103,10 +108,16 @@ int ct__lock_acquire_until(ct_lock *lock, int64_t deadline);
 
 /* The header's inline fast paths are for users (CT_BUILDING turns them off);
  * the runtime's own hot callers use these, spelled through atomics.h. */
-static inline void ct__lock_acquire_fast(ct_lock *lock)
+static inline int ct__lock_acquire_fast_until(ct_lock *lock, int64_t deadline)
 {
     unsigned char expected = 0;
-    if (!ct_cas_u8(&lock->v, &expected, (unsigned char)CT__LOCKED)) ct__lock_acquire_slow(lock);
+    if (ct_cas_u8(&lock->v, &expected, (unsigned char)CT__LOCKED)) return CT_OK;
+    return ct__lock_acquire_until(lock, deadline);
+}
+
+static inline void ct__lock_acquire_fast(ct_lock *lock)
+{
+    (void)ct__lock_acquire_fast_until(lock, CTB_NEVER);
 }
 
 static inline int ct__lock_release_fast(ct_lock *lock)
@@ -117,6 +128,10 @@ static inline int ct__lock_release_fast(ct_lock *lock)
 }
 
 bool ct__event_wait_until(ct_event *event, int64_t deadline);
+/* The same without the short poll before parking: for waits that usually
+ * last (a thread's end), where polling takes a processor from the very thread
+ * being waited for (benchmarks/: thread_start_join). */
+bool ct__event_sleep_until(ct_event *event, int64_t deadline);
 
 /* RLock state saved and restored by Condition.wait (_release_save / _acquire_restore). */
 uint32_t ct__rlock_release_all(ct_rlock *rlock);

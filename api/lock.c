@@ -213,12 +213,10 @@ void (ct_lock_acquire)(ct_lock *lock)
 
 int ct_lock_acquire_timeout(ct_lock *lock, double timeout)
 {
-    unsigned char expected = 0;
     int64_t deadline;
     int status = ct__deadline(timeout, &deadline);
     if (status != CT_OK) return status;
-    if (ct_cas_u8(&lock->v, &expected, LOCKED)) return CT_OK;
-    return ct__lock_acquire_until(lock, deadline);
+    return ct__lock_acquire_fast_until(lock, deadline);
 }
 
 int (ct_lock_release)(ct_lock *lock)

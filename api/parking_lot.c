@@ -97,19 +97,29 @@ static bool start_spinning(void)
     return false;
 }
 
+bool ct__poll(bool (*done)(const void *arg), const void *arg, int64_t limit_ns, int64_t deadline)
+{
+    int64_t start = ctb_monotonic_ns();
+    int64_t stop = deadline < start + limit_ns ? deadline : start + limit_ns;
+    for (unsigned i = 1;; i++) {
+        if (done(arg)) return true;
+        ct_cpu_relax();
+        if (i % 64 == 0 && ctb_monotonic_ns() >= stop) return false;
+    }
+}
+
+static bool dequeued(const void *self)
+{
+    return !ct_load_u8((const unsigned char *)&((const ct__waiter *)self)->queued);
+}
+
 /* Polls until an unparker has taken self off its queue, for at most
  * NOTIFY_SPIN_NS and never past deadline. The wake follows the dequeue at
  * once, so a thread that saw it finds its permit waiting. */
 static void wait_for_unpark(ct__waiter *self, int64_t deadline)
 {
     if (!start_spinning()) return;
-    int64_t start = ctb_monotonic_ns();
-    int64_t stop = deadline < start + NOTIFY_SPIN_NS ? deadline : start + NOTIFY_SPIN_NS;
-    for (unsigned i = 1;; i++) {
-        if (!ct_load_u8((const unsigned char *)&self->queued)) break;
-        ct_cpu_relax();
-        if (i % 64 == 0 && ctb_monotonic_ns() >= stop) break;
-    }
+    ct__poll(dequeued, self, NOTIFY_SPIN_NS, deadline);
     ct_fetch_add_size(&spinners, (size_t)-1);
 }
 

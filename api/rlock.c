@@ -23,7 +23,7 @@ static int acquire_until(ct_rlock *rlock, int64_t deadline)
         rlock->count++;
         return CT_OK;
     }
-    int status = ct__lock_acquire_until(&rlock->lock, deadline);
+    int status = ct__lock_acquire_fast_until(&rlock->lock, deadline);
     if (status != CT_OK) return status;
     ct_store_relaxed_u64(&rlock->owner, me);
     rlock->count = 1;
@@ -32,16 +32,8 @@ static int acquire_until(ct_rlock *rlock, int64_t deadline)
 
 void ct_rlock_acquire(ct_rlock *rlock)
 {
-    uint64_t me = ct__ident();
-    if (owned_by(rlock, me)) {
-        /* 2^32 - 1 nested acquires by one thread: a runaway recursion, not a use. */
-        if (rlock->count == UINT32_MAX) ctb_fatal("ct_rlock_acquire: recursion depth overflow", 0);
-        rlock->count++;
-        return;
-    }
-    ct__lock_acquire_fast(&rlock->lock);
-    ct_store_relaxed_u64(&rlock->owner, me);
-    rlock->count = 1;
+    /* 2^32 - 1 nested acquires by one thread: a runaway recursion, not a use. */
+    if (acquire_until(rlock, CTB_NEVER) != CT_OK) ctb_fatal("ct_rlock_acquire: recursion depth overflow", 0);
 }
 
 int ct_rlock_acquire_timeout(ct_rlock *rlock, double timeout)

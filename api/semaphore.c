@@ -33,15 +33,9 @@ static bool still_empty_with_waiters(void *ctx)
  * Semaphore ping-pong). */
 #define SPIN_NS 5000
 
-static void spin_for_unit(ct_semaphore *sem, int64_t deadline)
+static bool has_unit(const void *sem)
 {
-    int64_t start = ctb_monotonic_ns();
-    int64_t stop = deadline < start + SPIN_NS ? deadline : start + SPIN_NS;
-    for (unsigned i = 1;; i++) {
-        if (ct_load_relaxed_i64(&sem->word) >= UNIT) return;
-        ct_cpu_relax();
-        if (i % 64 == 0 && ctb_monotonic_ns() >= stop) return;
-    }
+    return ct_load_relaxed_i64(&((const ct_semaphore *)sem)->word) >= UNIT;
 }
 
 static int acquire_until(ct_semaphore *sem, int64_t deadline)
@@ -56,7 +50,7 @@ static int acquire_until(ct_semaphore *sem, int64_t deadline)
         if (deadline == 0) return CT_ETIMEDOUT;
         if (!spun) {
             spun = true;
-            spin_for_unit(sem, deadline);
+            ct__poll(has_unit, sem, SPIN_NS, deadline);
             continue;
         }
         if (!(w & HAS_PARKED) && !ct_cas_i64(&sem->word, &w, w | HAS_PARKED)) continue;

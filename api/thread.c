@@ -16,7 +16,7 @@ struct ct_thread {
     uint64_t ident;
     uint64_t native_id;   /* published by the thread itself, then `started` is set */
     ct_event started;
-    unsigned char finished;   /* FINISHED, JOINERS: see finished_set */
+    ct_event finished;
     enum thread_kind kind;
     bool daemon;
     void (*target)(void *);
@@ -104,41 +104,8 @@ static ct_thread *record_new(enum thread_kind kind, char *name, bool daemon, siz
     t->kind = kind;
     t->daemon = daemon;
     ct_event_init(&t->started);
+    ct_event_init(&t->finished);
     return t;
-}
-
-/* Not a ct_event: Event.wait spins before it parks, and a joiner spinning
- * while its thread is still starting takes a processor from that thread, or
- * from the next one started (benchmarks/: thread_start_join). Joiners park at
- * once, after marking that someone waits, so a finish that sees no mark makes
- * no system call. */
-#define FINISHED 1
-#define JOINERS 2
-
-static void finished_set(ct_thread *t)
-{
-    if (ct_fetch_or_u8(&t->finished, FINISHED) & JOINERS) ct__unpark(&t->finished, SIZE_MAX, 1);
-}
-
-static bool is_finished(const ct_thread *t)
-{
-    return (ct_load_u8(&t->finished) & FINISHED) != 0;
-}
-
-static bool not_finished(void *t)
-{
-    return !is_finished((ct_thread *)t);
-}
-
-static bool finished_wait_until(ct_thread *t, int64_t deadline)
-{
-    for (;;) {
-        if (is_finished(t)) return true;
-        if (deadline == 0) return false;
-        if (ct_fetch_or_u8(&t->finished, JOINERS) & FINISHED) return true;
-        if (ct__park(&t->finished, deadline, not_finished, NULL, t, NULL) == CT_ETIMEDOUT)
-            return is_finished(t);
-    }
 }
 
 static void record_release(ct_thread *t)
@@ -164,7 +131,7 @@ static void record_finish(ct_thread *t)
 {
     ct__local_table_finish(&t->locals);
     registry_remove(t);
-    finished_set(t);
+    ct_event_set(&t->finished);
     if (self == t) self = NULL;
     record_release(t);
 }
@@ -281,7 +248,7 @@ static void record_vanish(ct_thread *t)
     t->locals.values = NULL;
     t->locals.capacity = 0;
     ct_event_set(&t->started);
-    finished_set(t);
+    ct_event_set(&t->finished);
     if (t != main_record) record_release(t);
 }
 
@@ -359,12 +326,12 @@ int ct_thread_join(ct_thread *thread, double timeout)
     if (!thread) return CT_EINVAL;
     if (thread == self) return CT_EDEADLK;
     if ((status = ct__deadline(timeout, &deadline)) != CT_OK) return status;
-    return finished_wait_until(thread, deadline) ? CT_OK : CT_ETIMEDOUT;
+    return ct__event_sleep_until(&thread->finished, deadline) ? CT_OK : CT_ETIMEDOUT;
 }
 
 bool ct_thread_is_alive(const ct_thread *thread)
 {
-    return thread && !is_finished(thread);
+    return thread && !ct_event_is_set(&thread->finished);
 }
 
 bool ct_thread_is_daemon(const ct_thread *thread)
@@ -530,8 +497,8 @@ void ct_shutdown(void)
     runtime_ensure();
     run_shutdown_hooks();
     while ((t = next_to_join()) != NULL) {
-        finished_wait_until(t, CTB_NEVER);
+        ct__event_sleep_until(&t->finished, CTB_NEVER);
         record_release(t);
     }
-    if (self == main_record) finished_set(main_record);
+    if (self == main_record) ct_event_set(&main_record->finished);
 }
