@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The one place atomics are spelled. gcc/clang get their __atomic builtins,
  * MSVC its Interlocked intrinsics (full barriers: stronger than asked, never
  * weaker). Loads are acquire, stores release, read-modify-writes acq_rel,

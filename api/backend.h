@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The services an OS backend supplies (prefix ctb_). Everything else lives
  * once in api/. A port implements exactly these, in backend/<os>/ files named
  * after the role they play (clock.c, thread.c, park.c); return values follow

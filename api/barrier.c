@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Barrier: Python's threading.Barrier state machine over a Condition on the
  * barrier's own Lock. state: 0 filling, 1 draining (a cycle completed, threads
  * leaving), -1 resetting, -2 broken. The action runs in the last thread to

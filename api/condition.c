@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Condition: waiters park on the condition's address. A waiter queues itself
  * before it releases the lock (in before_sleep), so a notifier, which must hold
  * the lock, always finds it: notify(n) wakes exactly min(n, waiting) threads.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cthreading: Python's threading, queue and concurrent.futures thread pool, in C.
  *
  * The contract is ../shared/spec/api.md; this header implements it exactly.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Event: bit 0 the flag, bit 1 "threads may be parked here", bits 2-7 a
  * generation: the count, mod 64, of sets that found waiters. set() enters the
  * parking lot only when bit 1 is set; every waiter it wakes is handed the new

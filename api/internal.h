@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Declarations shared by the backend-neutral sources in api/. Not installed. */
 #ifndef CT_INTERNAL_H
 #define CT_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* threading.local: each ct_local owns a slot index; each thread record keeps a
  * table of values indexed by slot. Reads touch only the caller's own table;
  * growing a table and recycling slots happen under the registry lock, so that

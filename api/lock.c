@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ct_lock's slow paths. The lock word and fairness rule are documented next to
  * ct_lock in cthreading.h; the fast paths are inline there.
  *

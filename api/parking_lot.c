@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The parking lot: threads wait in FIFO queues keyed by an address, spread over
  * a fixed table of buckets, as in WebKit's ParkingLot and CPython 3.13's
  * Python/parking_lot.c. Primitives keep one "someone may be parked" bit in

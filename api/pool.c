@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* concurrent.futures.ThreadPoolExecutor and Future (Python 3.13).
  *
  * The pool keeps its pending futures in an intrusive FIFO list guarded by the

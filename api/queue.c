@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* queue.Queue, LifoQueue and PriorityQueue (Python 3.13, shutdown included).
  *
  * One lock and three conditions over it, exactly as queue.py: not_empty wakes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* RLock: a ct_lock plus the owner's ident and the recursion depth. Only the
  * owner writes owner and count while it holds the lock; other threads read
  * owner (relaxed) and can never see their own ident there. */

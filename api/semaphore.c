@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Semaphore: word = value * 2 | HAS_PARKED. Acquirers take a unit with a CAS;
  * with none left they set HAS_PARKED and park on the semaphore's address. A
  * release adds its units first and then wakes up to that many parked threads,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Threads: the registry of live threads (started here, the main thread, and
  * Dummy records for threads started elsewhere), names, idents, join, and the
  * daemon contract at exit. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "internal.h"
 
 int ct__deadline(double timeout, int64_t *deadline)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Timer: a thread that waits on its `finished` event until the deadline, then
  * runs the function unless cancel() won the race for `state` first. */
 #include "internal.h"

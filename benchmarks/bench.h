@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The C side of the benchmark harness. Benchmark bodies are C functions that
  * run a batch of n operations per call; shim.cc registers them with Google
  * Benchmark, which owns timing, thread counts and reporting. A body sees the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers shared by every benchmark body: the scratch area for one run's
  * shared state, per-thread tallies, timestamps, calibrated busy work. */
 #include "common.h"

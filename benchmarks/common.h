@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the benchmark bodies share beyond the shim's interface (bench.h):
  * registration at load time, per-thread tallies, and the lock workloads, which
  * every lock (C or C++) instantiates with BENCH_LOCK so that its acquire and

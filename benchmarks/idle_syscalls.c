@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Event.set, Condition.notify, Semaphore.release and an uncontended Lock with
  * nobody waiting, N times each, between two getppid() calls that mark the loop
  * in an strace log. strace_idle.sh checks that nothing else appears between

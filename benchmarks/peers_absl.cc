@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // Abseil peers: absl::Mutex and absl::CondVar. Built only where CMake finds absl.
 #include "common.h"
 

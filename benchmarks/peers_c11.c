@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* C11 <threads.h>: mtx_t and thrd_create. Built only where the C library
  * has <threads.h> (benchmarks/CMakeLists.txt). */
 #include "common.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // C++ standard library peers: std::mutex, std::recursive_mutex,
 // std::condition_variable and std::thread, through the same bodies as the C rows.
 #include "common.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* GLib peers: GMutex, GRecMutex, GCond, g_thread_new, GAsyncQueue and
  * GThreadPool. Built only where pkg-config finds glib-2.0. */
 #include "common.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* POSIX peers: pthread_mutex_t, the recursive mutex, pthread_cond_t, sem_t,
  * pthread_create, and the textbook bounded queue (a ring under a mutex with
  * two condition variables). Mirrors suite_ct.c body for body. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* glibc's adaptive mutex (PTHREAD_MUTEX_ADAPTIVE_NP): spins a while before
  * sleeping. Built only where the C library has it (benchmarks/CMakeLists.txt). */
 #include "common.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The floor: a bare test-and-test-and-set spinlock. Acquire reads until the
  * lock looks free, then swaps; release is a plain store. It never sleeps, so
  * it is the fastest possible uncontended lock and a poor one when threads

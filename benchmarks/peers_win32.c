@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Windows peers: SRWLOCK and CRITICAL_SECTION. Compiled only in a Windows
  * build (benchmarks/CMakeLists.txt picks this file). */
 #include "common.h"

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The lock, queue and pool workloads of ct_bench, timed in CPython.
 
 For readers coming from the Python tutorials: the same operations with

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Turns one ct_bench run into the benchmark report.
 
     python3 benchmarks/report.py --bench ct_bench.json [--python python.json]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs the whole benchmark suite once and writes the report:
 #   benchmarks/results/ct_bench.json     Google Benchmark's JSON
 #   benchmarks/results/python.json       the CPython workloads (python_peer.py)

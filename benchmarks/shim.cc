@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 // The C++ side of the harness: turns each registered bench_def into a Google
 // Benchmark. A body runs a batch of operations per call, so the boundary
 // between Google Benchmark's loop and the C body costs nothing per operation.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Shows that Event.set, Condition.notify, Semaphore.release and an uncontended
 # Lock make no system call when nobody waits: runs ct_idle_syscalls under
 # strace, lists every syscall between its getppid() markers (there must be

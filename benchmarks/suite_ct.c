@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cthreading's side of every suite. Each peer file mirrors these bodies with
  * its own primitives, so a suite's rows differ only in the library called. */
 #include "common.h"

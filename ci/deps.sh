@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs, with apt-get, whatever the build needs and this machine lacks.
 #
 #   bash ci/deps.sh            cmake, ninja, gcc, clang, pkg-config, musl-gcc,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The main job: install what is missing, build the release configuration, run
 # the conformance suite on this machine's backend, then run the short benchmark
 # suite (benchmarks/run.sh --quick), which writes benchmarks/results/ and prints

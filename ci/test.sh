@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The full test run: every stage configured, built and tested with its CMake
 # preset (CMakePresets.json), stopping at the first failure.
 #
@@ -43,6 +44,7 @@ report() {
 }
 trap report EXIT
 
+bash ci/check_license.sh
 bash ci/deps.sh ${deps_options[@]+"${deps_options[@]}"}
 
 for stage in "${stages[@]}"; do

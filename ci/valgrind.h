@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Force-included (-include) into every file of the valgrind build (the
  * `valgrind` preset, run by ci/valgrind.sh): it tells helgrind and DRD what
  * api/atomics.h's operations mean.

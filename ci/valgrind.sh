@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The conformance suite under valgrind's helgrind race detector: the valgrind
 # stage of ci/test.sh, or on its own (it configures and builds what it needs).
 #

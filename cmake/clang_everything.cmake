@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # CT_CLANG_EVERYTHING: clang's strictest diagnostics (the `clang` preset).
 #
 # The library is built with -Weverything, less the warnings below, each of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The package tests (CTest label "package"): cthreading is installed, from a
 # fresh build of this source tree, into a prefix under this build tree, once
 # static and once shared, and conformance/consumer is built against each

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Child programs that conformance tests run as separate processes. Included by
 # conformance/CMakeLists.txt after its test targets exist. The children land
 # next to the test executables: tests find them through ct_test_argv0.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The one place in the conformance suite that talks to the OS directly: a
  * foreign thread has to be started without the library under test, and each
  * OS spells that differently (pthreads on POSIX, CreateThread on Windows). */

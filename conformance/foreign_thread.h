@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Threads started by plain OS means, not by cthreading: the "foreign" threads
  * the contract says the library must handle too (Dummy-N threads, locals). */
 #ifndef CT_FOREIGN_THREAD_H

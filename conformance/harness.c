@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The conformance harness runner: `<exe>` runs every test of the file in
  * order, `<exe> NAME` runs one, `<exe> --list` prints the names. */
 #include "harness.h"

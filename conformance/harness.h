@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The conformance harness: tests register themselves with TEST(name), each
  * source file becomes one executable, and CTest runs every test as its own
  * process (`<exe> <test>`), found by scanning the source for TEST( lines.

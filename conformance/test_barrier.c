@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* threading.Barrier: ct_barrier_*. */
 #include "harness.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* threading.Condition: ct_condition_*, over its own RLock, a Lock or an RLock. */
 #include "harness.h"
 

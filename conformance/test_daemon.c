@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The daemon contract: at normal process exit (main returns, exit(), or an
  * explicit ct_shutdown) the runtime waits for the non-daemon threads only;
  * daemon threads end with the process and print nothing after that moment.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* threading.Event: ct_event_*. */
 #include "harness.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fork() in a process with running threads, as Python's threading._after_fork
  * defines it: the child's runtime knows only the thread that forked, which
  * becomes its main thread; the threads the child lacks count as finished; the

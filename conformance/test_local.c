@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* threading.local: ct_local_*. */
 #include "harness.h"
 #include "foreign_thread.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* threading.Lock: ct_lock_*. */
 #include "harness.h"
 

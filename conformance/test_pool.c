@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* concurrent.futures.ThreadPoolExecutor and Future: ct_pool_*, ct_future_*,
  * ct_futures_wait. */
 /* popen and the wait-status macros are POSIX, not C11. */

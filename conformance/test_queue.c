@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* queue.Queue, LifoQueue, PriorityQueue: ct_queue_*. */
 #include "harness.h"
 

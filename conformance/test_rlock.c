@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* threading.RLock: ct_rlock_*. */
 #include "harness.h"
 

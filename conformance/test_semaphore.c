@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* threading.Semaphore and BoundedSemaphore: ct_semaphore_*, ct_bounded_semaphore_init. */
 #include "harness.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Status codes: ct_strerror. */
 #include "harness.h"
 

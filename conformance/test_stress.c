@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Many threads at once: 200 threads hammering one Lock, 200 threads alive
  * together in the registry. */
 #include "harness.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* threading.Thread and the module functions: ct_thread_*, ct_current_thread,
  * ct_main_thread, ct_active_count, ct_enumerate, ct_get_ident,
  * ct_get_native_id, ct_sleep, ct_monotonic, ct_stack_size. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* threading.Timer: ct_timer_*. */
 #include "harness.h"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # cmake -DEXAMPLE=<program> -DEXPECTED=<file> [-DEMULATOR=<cmd|arg|...>] -P check_output.cmake
 #
 # Runs the program (under the emulator when cross-compiled) and fails unless it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* threading.Condition: a producer and a consumer sharing a bounded buffer.
  *
  *     condition = threading.Condition()

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Daemon threads: the process does not wait for them at exit.
  *
  *     def heartbeat():                 # runs forever

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* threading.Event: worker threads wait until the main thread says "go".
  *
  *     go = threading.Event()

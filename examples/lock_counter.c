@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* threading.Lock guarding a shared counter: 10 threads add 1,000 each.
  *
  *     counter = 0

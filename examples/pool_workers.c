@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ThreadPoolExecutor(max_workers=3) running 5 workers:
  *
  *     def worker(n):

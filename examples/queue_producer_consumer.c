@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Producer and consumer around a bounded queue.Queue, with task_done/join and
  * Python 3.13's shutdown to stop the consumer:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* threading.RLock: a lock its owner may take again, so a recursive function
  * can hold it at every level; it is free once every level has released it.
  *

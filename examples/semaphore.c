@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* threading.BoundedSemaphore as a limited pool of connections: 8 clients, at
  * most 3 connected at once.
  *

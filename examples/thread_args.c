@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* threading.Thread(target=..., args=(...), name=...): C passes one pointer, so
  * the arguments travel in a struct that outlives the thread.
  *

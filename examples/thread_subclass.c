@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Subclassing threading.Thread and overriding run(), in C: a struct that holds
  * the thread handle, a run function pointer (the override) and the subclass's
  * own fields; one bootstrap function calls self->run(self) on the new thread.

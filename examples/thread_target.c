@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* threading.Thread(target=worker): start a thread running a function, then join it.
  *
  *     def worker():

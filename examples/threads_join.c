@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Several threads started together and joined, results read after the joins.
  *
  *     def square(i):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* threading.Timer: run a function once after a delay, on its own thread;
  * cancel() stops it if it has not started yet.
  *

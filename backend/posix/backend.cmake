@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # POSIX backend: pthreads, CLOCK_MONOTONIC, and the Linux futex where present.
 #
 # Whatever differs between systems is found here by feature checks, never by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The per-thread parker: a permit that only its own thread waits for.
  * Linux: a futex word. Elsewhere (macOS, the portable build): a pthread mutex and
  * condition variable timed on CLOCK_MONOTONIC where the system can. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Threads on pthreads. Where systems differ (the OS thread id, naming a
  * thread, the CPUs this process may use), each variant is a small function of
  * its own, chosen by the feature checks in backend.cmake (CT_HAVE_*), so that

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Win32 backend: _beginthreadex threads, QueryPerformanceCounter, and parkers on
 # WaitOnAddress, which needs Windows 8 and the synchronization import library
 # (synchronization.lib for MSVC, libsynchronization.a in mingw-w64).

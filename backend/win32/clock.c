@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "win32.h"
 
 /* QueryPerformanceFrequency never changes while the system runs; racing threads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The per-thread parker: a word waited on with WaitOnAddress, Windows' futex.
  * A waker touches the word with one atomic exchange, and WakeByAddressSingle only
  * looks the address up among waiting threads without reading it, so the sleeper

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the Win32 backend's sources. Windows 8 is the oldest target:
  * WaitOnAddress comes with it. */
 #ifndef CT_BACKEND_WIN32_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Cross-build for 64-bit Windows with mingw-w64, and run what CTest runs under Wine:
 #   cmake -S . -B build/win32 -G Ninja -DCMAKE_TOOLCHAIN_FILE=ci/toolchains/mingw-w64-x86_64.cmake
 # Debian and Ubuntu: apt-get install mingw-w64 wine; then once, quietly:

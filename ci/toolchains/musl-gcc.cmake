@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Build with musl libc instead of glibc, through Debian's musl-gcc wrapper
 # (apt-get install musl-tools), and link every program statically:
 #   cmake -S . -B build/musl -G Ninja -DCMAKE_TOOLCHAIN_FILE=ci/toolchains/musl-gcc.cmake

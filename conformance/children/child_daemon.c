@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The child program of test_daemon.c: main ends, in the way argv[1] names,
  * while daemon threads are still asleep or blocked and a non-daemon worker
  * is still working. The process must wait for the worker only: its output

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A consumer of the installed library: the header's inline lock fast path
  * (which calls exported ct__ slow paths), threads, a queue and a thread pool,
  * and the version macros checked against the version the package reports

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # One step of the package tests (CTest label "package"), run as
 # `cmake -DSTEP=... -P package_test.cmake`; cmake/package_tests.cmake wires them.
 #
