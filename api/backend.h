@@ -86,6 +86,14 @@ int ctb_parker_wait(ctb_parker *parker, int64_t deadline);
 /* Give parker its permit, waking its thread if it waits. */
 void ctb_parker_wake(ctb_parker *parker);
 
+/* --- memory ----------------------------------------------------------------
+ * Implemented by api/ (alloc.c) for api/ and the backends alike: the library's
+ * only allocator, malloc's contract, so that a test build can fail any call. */
+void *ct__malloc(size_t size);
+void *ct__calloc(size_t count, size_t size);
+void *ct__realloc(void *block, size_t size);
+void ct__free(void *block);
+
 /* --- errors ---------------------------------------------------------------- */
 
 /* Print "cthreading: <what>: <os error>" to stderr and abort. */

@@ -23,7 +23,7 @@ static bool grow(void **array, size_t *capacity, size_t needed, size_t item_size
     size_t n = *capacity ? *capacity : 8;
     void *grown;
     while (n < needed) n *= 2;
-    grown = realloc(*array, n * item_size);
+    grown = ct__realloc(*array, n * item_size);
     if (!grown) return false;
     for (size_t i = *capacity; i < n; i++)
         memset((char *)grown + i * item_size, 0, item_size);
@@ -126,7 +126,7 @@ void ct__local_table_finish(ct__local_table *table)
         if (!any) break;
     }
     ct__registry_lock();
-    free(table->values);
+    ct__free(table->values);
     table->values = NULL;
     table->capacity = 0;
     ct__registry_unlock();

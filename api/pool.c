@@ -91,7 +91,7 @@ static unsigned char exiting;
 
 static ct_future *future_new(void *(*fn)(void *), void *arg)
 {
-    ct_future *f = (ct_future *)calloc(1, sizeof *f);
+    ct_future *f = (ct_future *)ct__calloc(1, sizeof *f);
     if (!f) return NULL;
     ct_lock_init(&f->lock);
     ct_event_init(&f->done);
@@ -105,7 +105,7 @@ static ct_future *future_new(void *(*fn)(void *), void *arg)
 
 static void future_unref(ct_future *f)
 {
-    if (ct_fetch_add_size(&f->refs, (size_t)-1) == 1) free(f);
+    if (ct_fetch_add_size(&f->refs, (size_t)-1) == 1) ct__free(f);
 }
 
 static bool state_done(unsigned char state)
@@ -129,7 +129,7 @@ static void run_callbacks(ct_future *f, done_callback *callbacks)
     while (callbacks) {
         done_callback *next = callbacks->next;
         callbacks->fn(f, callbacks->arg);
-        free(callbacks);
+        ct__free(callbacks);
         callbacks = next;
     }
 }
@@ -206,7 +206,7 @@ int ct_future_add_done_callback(ct_future *future, void (*fn)(ct_future *, void 
 {
     done_callback *callback;
     if (!future || !fn) return CT_EINVAL;
-    callback = (done_callback *)malloc(sizeof *callback);
+    callback = (done_callback *)ct__malloc(sizeof *callback);
     if (!callback) return CT_ENOMEM;
     callback->next = NULL;
     callback->fn = fn;
@@ -284,7 +284,7 @@ int ct_futures_wait(ct_future *const *futures, size_t n, double timeout, ct_wait
     if (n == 0 || wait_satisfied(futures, n, mode)) return CT_OK;
     if (deadline == 0) return CT_ETIMEDOUT;
     if (n > sizeof local_links / sizeof local_links[0]) {
-        links = (wait_link *)malloc(n * sizeof *links);
+        links = (wait_link *)ct__malloc(n * sizeof *links);
         if (!links) return CT_ENOMEM;
     }
     ct_event_init(&record.event);
@@ -296,7 +296,7 @@ int ct_futures_wait(ct_future *const *futures, size_t n, double timeout, ct_wait
     (void)ct__event_wait_until(&record.event, deadline);
     /* Once unlinked under each future's lock, no completing thread touches record. */
     for (i = 0; i < n; i++) remove_link(&links[i]);
-    if (links != local_links) free(links);
+    if (links != local_links) ct__free(links);
     return wait_satisfied(futures, n, mode) ? CT_OK : CT_ETIMEDOUT;
 }
 
@@ -307,9 +307,9 @@ static void pool_unref(ct_pool *pool)
     size_t i;
     if (ct_fetch_add_size(&pool->refs, (size_t)-1) != 1) return;
     for (i = 0; i < pool->thread_count; i++) ct_thread_release(pool->threads[i]);
-    free(pool->threads);
-    free(pool->prefix);
-    free(pool);
+    ct__free(pool->threads);
+    ct__free(pool->prefix);
+    ct__free(pool);
 }
 
 /* The worker counts as idle again before anyone can see f done when no
@@ -373,12 +373,12 @@ static int start_worker(ct_pool *pool)
         size_t capacity = pool->thread_capacity ? pool->thread_capacity * 2 : 4;
         ct_thread **threads;
         if (capacity > pool->max_workers) capacity = pool->max_workers;
-        threads = (ct_thread **)realloc(pool->threads, capacity * sizeof *threads);
+        threads = (ct_thread **)ct__realloc(pool->threads, capacity * sizeof *threads);
         if (!threads) return CT_ENOMEM;
         pool->threads = threads;
         pool->thread_capacity = capacity;
     }
-    name = (char *)malloc(name_size);
+    name = (char *)ct__malloc(name_size);
     if (!name) return CT_ENOMEM;
     snprintf(name, name_size, "%s_%zu", pool->prefix, pool->thread_count);
     options.name = name;
@@ -386,7 +386,7 @@ static int start_worker(ct_pool *pool)
     ct_fetch_add_size(&pool->refs, 1);
     ct_fetch_add_size(&pool->idle, 1);
     status = ct_thread_start(&thread, worker_main, pool, &options);
-    free(name);
+    ct__free(name);
     if (status != CT_OK) {
         ct_fetch_add_size(&pool->idle, (size_t)-1);
         ct_fetch_add_size(&pool->refs, (size_t)-1);
@@ -471,20 +471,20 @@ int ct_pool_new(ct_pool **pool, size_t max_workers, const char *thread_name_pref
     ct_pool *p;
     if (!pool) return CT_EINVAL;
     *pool = NULL;
-    p = (ct_pool *)calloc(1, sizeof *p);
+    p = (ct_pool *)ct__calloc(1, sizeof *p);
     if (!p) return CT_ENOMEM;
     if (thread_name_prefix && thread_name_prefix[0]) {
         size_t size = strlen(thread_name_prefix) + 1;
-        p->prefix = (char *)malloc(size);
+        p->prefix = (char *)ct__malloc(size);
         if (p->prefix) memcpy(p->prefix, thread_name_prefix, size);
     } else {
         /* Python: thread_name_prefix or "ThreadPoolExecutor-%d" % counter() */
-        p->prefix = (char *)malloc(48);
+        p->prefix = (char *)ct__malloc(48);
         if (p->prefix)
             snprintf(p->prefix, 48, "ThreadPoolExecutor-%zu", ct_fetch_add_size(&pool_counter, 1));
     }
     if (!p->prefix) {
-        free(p);
+        ct__free(p);
         return CT_ENOMEM;
     }
     if (max_workers == 0) {
@@ -511,7 +511,7 @@ int ct_pool_submit(ct_pool *pool, ct_future **future, void *(*fn)(void *), void 
     ct_lock_acquire(&pool->lock);
     if (pool->shutdown || ct_load_u8(&exiting)) {
         ct_lock_release(&pool->lock);
-        free(f);
+        ct__free(f);
         return CT_ESHUTDOWN;
     }
     if (pool->pending + 1 > ct_load_size(&pool->idle) && pool->thread_count < pool->max_workers) {
@@ -519,7 +519,7 @@ int ct_pool_submit(ct_pool *pool, ct_future **future, void *(*fn)(void *), void 
         /* Without any worker nobody would ever run f; with some, it only waits longer. */
         if (status != CT_OK && pool->thread_count == 0) {
             ct_lock_release(&pool->lock);
-            free(f);
+            ct__free(f);
             return status;
         }
     }

@@ -52,7 +52,7 @@ static int allocate_storage(ct_queue *q, size_t capacity)
 {
     void *storage;
     if (capacity > SIZE_MAX / entry_size(q)) return CT_ENOMEM;
-    storage = malloc(capacity * entry_size(q));
+    storage = ct__malloc(capacity * entry_size(q));
     if (!storage) return CT_ENOMEM;
     if (q->kind == CT_QUEUE_PRIORITY) q->heap = (heap_entry *)storage;
     else q->items = (void **)storage;
@@ -71,14 +71,14 @@ static int resize(ct_queue *q, size_t new_capacity)
     if (status != CT_OK) return status;
     if (q->kind == CT_QUEUE_PRIORITY) {
         memcpy(q->heap, old_heap, q->count * sizeof *old_heap);
-        free(old_heap);
+        ct__free(old_heap);
         return CT_OK;
     }
     first_part = old_capacity - q->head < q->count ? old_capacity - q->head : q->count;
     memcpy(q->items, old_items + q->head, first_part * sizeof *old_items);
     memcpy(q->items + first_part, old_items, (q->count - first_part) * sizeof *old_items);
     q->head = 0;
-    free(old_items);
+    ct__free(old_items);
     return CT_OK;
 }
 
@@ -210,7 +210,7 @@ int ct_queue_new(ct_queue **queue, ct_queue_kind kind, size_t maxsize,
     if (kind != CT_QUEUE_FIFO && kind != CT_QUEUE_LIFO && kind != CT_QUEUE_PRIORITY)
         return CT_EINVAL;
     if ((kind == CT_QUEUE_PRIORITY) != (compare != NULL)) return CT_EINVAL;
-    q = (ct_queue *)calloc(1, sizeof *q);
+    q = (ct_queue *)ct__calloc(1, sizeof *q);
     if (!q) return CT_ENOMEM;
     q->kind = kind;
     q->maxsize = maxsize;
@@ -219,7 +219,7 @@ int ct_queue_new(ct_queue **queue, ct_queue_kind kind, size_t maxsize,
     if (maxsize > 0 && capacity > maxsize) capacity = maxsize;
     q->base_capacity = capacity;
     if (allocate_storage(q, capacity) != CT_OK) {
-        free(q);
+        ct__free(q);
         return CT_ENOMEM;
     }
     ct_lock_init(&q->mutex);
@@ -359,7 +359,7 @@ void ct_queue_shutdown(ct_queue *queue, bool immediate)
 void ct_queue_release(ct_queue *queue)
 {
     if (!queue) return;
-    free(queue->items);
-    free(queue->heap);
-    free(queue);
+    ct__free(queue->items);
+    ct__free(queue->heap);
+    ct__free(queue);
 }

@@ -79,7 +79,7 @@ void ct__registry_each_table(void (*fn)(ct__local_table *table, void *arg), void
 static char *copy_string(const char *s)
 {
     size_t n = strlen(s) + 1;
-    char *copy = (char *)malloc(n);
+    char *copy = (char *)ct__malloc(n);
     if (copy) memcpy(copy, s, n);
     return copy;
 }
@@ -95,9 +95,9 @@ static ct_thread *record_new(enum thread_kind kind, char *name, bool daemon, siz
 {
     ct_thread *t;
     if (!name) return NULL;
-    t = (ct_thread *)calloc(1, sizeof *t);
+    t = (ct_thread *)ct__calloc(1, sizeof *t);
     if (!t) {
-        free(name);
+        ct__free(name);
         return NULL;
     }
     t->refs = refs;
@@ -112,8 +112,8 @@ static ct_thread *record_new(enum thread_kind kind, char *name, bool daemon, siz
 static void record_release(ct_thread *t)
 {
     if (ct_fetch_add_size(&t->refs, (size_t)-1) != 1) return;
-    free(t->name);
-    free(t);
+    ct__free(t->name);
+    ct__free(t);
 }
 
 /* Called in the thread the record describes, once it runs. */
@@ -227,7 +227,7 @@ static ct_thread *forking_thread_record(void)
     if (t->kind == DUMMY) {
         char *name = copy_string("MainThread");
         if (name) {   /* else it keeps its Dummy name: a name is only a label */
-            free(t->name);
+            ct__free(t->name);
             t->name = name;
         }
         t->kind = MAIN;
@@ -245,7 +245,7 @@ static ct_thread *forking_thread_record(void)
 static void record_vanish(ct_thread *t)
 {
     registry_remove(t);
-    free(t->locals.values);
+    ct__free(t->locals.values);
     t->locals.values = NULL;
     t->locals.capacity = 0;
     ct_event_set(&t->started);
@@ -312,8 +312,8 @@ int ct_thread_start(ct_thread **thread, void (*target)(void *), void *arg,
     status = ctb_thread_create(t, stack_size);
     if (status != CT_OK) {
         registry_remove(t);
-        free(t->name);
-        free(t);
+        ct__free(t->name);
+        ct__free(t);
         return status;
     }
     *thread = t;
@@ -373,8 +373,8 @@ ct_thread *ct_current_thread(void)
     if (!t) return NULL;
     t->ident = ct_get_ident();
     if (ctb_thread_exit_hook(t) != CT_OK) {
-        free(t->name);
-        free(t);
+        ct__free(t->name);
+        ct__free(t);
         return NULL;
     }
     registry_add(t);

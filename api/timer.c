@@ -19,7 +19,7 @@ struct ct_timer {
 
 static void timer_release_ref(ct_timer *timer)
 {
-    if (ct_fetch_add_size(&timer->refs, (size_t)-1) == 1) free(timer);
+    if (ct_fetch_add_size(&timer->refs, (size_t)-1) == 1) ct__free(timer);
 }
 
 static void timer_main(void *arg)
@@ -39,10 +39,10 @@ int ct_timer_start(ct_timer **timer, double interval, void (*function)(void *), 
     ct_timer *t;
     int status;
     if (!timer || !function) return CT_EINVAL;
-    t = (ct_timer *)calloc(1, sizeof *t);
+    t = (ct_timer *)ct__calloc(1, sizeof *t);
     if (!t) return CT_ENOMEM;
     if ((status = ct__deadline(interval, &t->deadline)) != CT_OK) {
-        free(t);
+        ct__free(t);
         return status;
     }
     t->refs = 2;
@@ -50,7 +50,7 @@ int ct_timer_start(ct_timer **timer, double interval, void (*function)(void *), 
     t->arg = arg;
     ct_event_init(&t->finished);
     if ((status = ct_thread_start(&t->thread, timer_main, t, options)) != CT_OK) {
-        free(t);
+        ct__free(t);
         return status;
     }
     *timer = t;

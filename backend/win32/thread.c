@@ -48,7 +48,7 @@ static void reap_ended_threads(void)
         if (thread_gone(slot)) {
             *link = slot->next;
             CloseHandle(slot->handle);
-            free(slot);
+            ct__free(slot);
         } else {
             link = &slot->next;
         }
@@ -74,7 +74,7 @@ int ctb_thread_create(void *record, size_t stack_size)
     uintptr_t handle;
     /* Beyond what _beginthreadex can pass on: no reservation that large would succeed. */
     if (stack_size > UINT_MAX) return CT_EAGAIN;
-    slot = (thread_slot *)calloc(1, sizeof *slot);
+    slot = (thread_slot *)ct__calloc(1, sizeof *slot);
     if (!slot) return CT_ENOMEM;
     slot->record = record;
     /* A reservation: address space only, committed page by page as the stack grows. */
@@ -82,7 +82,7 @@ int ctb_thread_create(void *record, size_t stack_size)
                             STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
     if (handle == 0) {
         int err = errno;
-        free(slot);
+        ct__free(slot);
         return err == ENOMEM ? CT_ENOMEM : CT_EAGAIN;
     }
     slot->handle = (HANDLE)handle;
@@ -139,7 +139,7 @@ void ctb_thread_set_name(const char *name)
     /* Invalid UTF-8 becomes U+FFFD rather than failing. */
     units = MultiByteToWideChar(CP_UTF8, 0, name, -1, NULL, 0);
     if (units <= 0) return;
-    wide = (wchar_t *)malloc((size_t)units * sizeof *wide);
+    wide = (wchar_t *)ct__malloc((size_t)units * sizeof *wide);
     if (!wide) return;
     MultiByteToWideChar(CP_UTF8, 0, name, -1, wide, units);
     if (units - 1 > DESCRIPTION_MAX) {
@@ -148,7 +148,7 @@ void ctb_thread_set_name(const char *name)
         wide[cut] = L'\0';
     }
     set_description(GetCurrentThread(), wide);
-    free(wide);
+    ct__free(wide);
 }
 
 static unsigned count_bits(DWORD_PTR mask)
