@@ -1,38 +1,45 @@
 /* SPDX-License-Identifier: MIT */
-/* concurrent.futures.Future and wait() (Python 3.13 _base.py).
+/* concurrent.futures.Future and wait() (Python 3.14 _base.py).
  *
- * A future is shared by the pool (until a worker has run or skipped it) and by
- * the caller (until ct_future_release), so it carries a reference count. Its
- * own lock guards its state, its done-callbacks and the ct_futures_wait
- * waiters registered on it; ct_future_result waits on its event.
+ * A future is shared by whoever completes it (a pool until a worker has run or
+ * skipped it, an as_completed iterator while it watches it) and by the caller
+ * (until ct_future_release), so it carries a reference count. Its own lock
+ * guards its state, its done-callbacks and the waiters linked on it;
+ * ct_future_result waits on its event.
  */
 #include "future.h"
 
-/* ct_futures_wait: one shared record per call, one link per future. */
-typedef struct wait_record {
-    ct_event event;
-    ct_wait_mode mode;
-    size_t not_done;       /* ALL_COMPLETED: futures still running, plus one while installing */
-} wait_record;
-
-typedef struct ct__wait_link {
-    struct ct__wait_link *next, *prev;
-    wait_record *record;
-    ct_future *future;
-} wait_link;
-
-ct_future *ct__future_new_work(void *(*fn)(void *), void *arg)
+static ct_future *future_alloc(size_t refs)
 {
     ct_future *f = (ct_future *)ct__calloc(1, sizeof *f);
     if (!f) return NULL;
     ct_lock_init(&f->lock);
     ct_event_init(&f->done);
     f->state = CT__PENDING;
-    f->refs = 2;  /* the pool's and the caller's */
-    f->fn = fn;
-    f->arg = arg;
+    f->refs = refs;
     f->callbacks_tail = &f->callbacks;
     return f;
+}
+
+ct_future *ct__future_new_work(void *(*fn)(void *), void *arg)
+{
+    ct_future *f = future_alloc(2);  /* the pool's and the caller's */
+    if (!f) return NULL;
+    f->fn = fn;
+    f->arg = arg;
+    return f;
+}
+
+int ct_future_new(ct_future **future)
+{
+    if (!future) return CT_EINVAL;
+    *future = future_alloc(1);
+    return *future ? CT_OK : CT_ENOMEM;
+}
+
+void ct__future_ref(ct_future *f)
+{
+    ct_fetch_add_size(&f->refs, 1);
 }
 
 void ct__future_unref(ct_future *f)
@@ -45,17 +52,6 @@ static bool state_done(unsigned char state)
     return state == CT__CANCELLED || state == CT__FINISHED;
 }
 
-/* Under f->lock: tell every ct_futures_wait caller waiting on f. */
-static void notify_waiters(ct_future *f)
-{
-    wait_link *link;
-    for (link = f->waiters; link; link = link->next) {
-        wait_record *record = link->record;
-        if (record->mode == CT_FIRST_COMPLETED || ct_fetch_add_size(&record->not_done, (size_t)-1) == 1)
-            ct_event_set(&record->event);
-    }
-}
-
 void ct__future_run_callbacks(ct_future *f, ct__done_callback *callbacks)
 {
     while (callbacks) {
@@ -66,16 +62,32 @@ void ct__future_run_callbacks(ct_future *f, ct__done_callback *callbacks)
     }
 }
 
-ct__done_callback *ct__future_settle_locked(ct_future *f, unsigned char state, void *result)
+ct__done_callback *ct__future_settle_locked(ct_future *f, unsigned char state, void *result, int error)
 {
     ct__done_callback *callbacks = f->callbacks;
+    ct__future_waiter *waiter;
     f->callbacks = NULL;
     f->callbacks_tail = &f->callbacks;
     f->result = result;
+    f->error = error;
     ct_store_u8(&f->state, state);
-    notify_waiters(f);
+    for (waiter = f->waiters; waiter; waiter = waiter->next) waiter->notify(waiter);
     ct_event_set(&f->done);
     return callbacks;
+}
+
+int ct__future_finish(ct_future *f, void *result, int error)
+{
+    ct__done_callback *callbacks;
+    ct_lock_acquire(&f->lock);
+    if (state_done(f->state)) {
+        ct_lock_release(&f->lock);
+        return CT_EPERM;
+    }
+    callbacks = ct__future_settle_locked(f, CT__FINISHED, result, error);
+    ct_lock_release(&f->lock);
+    ct__future_run_callbacks(f, callbacks);
+    return CT_OK;
 }
 
 bool ct__future_start_running(ct_future *f)
@@ -88,16 +100,41 @@ bool ct__future_start_running(ct_future *f)
     return run;
 }
 
+int ct_future_set_running_or_notify_cancel(ct_future *future)
+{
+    int status = CT_EPERM;
+    if (!future) return CT_EINVAL;
+    ct_lock_acquire(&future->lock);
+    if (future->state == CT__PENDING) {
+        ct_store_u8(&future->state, CT__RUNNING);
+        status = CT_OK;
+    } else if (future->state == CT__CANCELLED && !future->cancel_notified) {
+        /* Waiters and callbacks were told at the cancel itself; Python's
+         * CANCELLED_AND_NOTIFIED only makes a second call an error. */
+        future->cancel_notified = true;
+        status = CT_ECANCELLED;
+    }
+    ct_lock_release(&future->lock);
+    return status;
+}
+
+int ct_future_set_result(ct_future *future, void *result)
+{
+    if (!future) return CT_EINVAL;
+    return ct__future_finish(future, result, CT_OK);
+}
+
 bool ct_future_cancel(ct_future *future)
 {
     ct__done_callback *callbacks;
+    if (!future) return false;
     ct_lock_acquire(&future->lock);
     if (future->state != CT__PENDING) {
         bool cancelled = future->state == CT__CANCELLED;
         ct_lock_release(&future->lock);
         return cancelled;
     }
-    callbacks = ct__future_settle_locked(future, CT__CANCELLED, NULL);
+    callbacks = ct__future_settle_locked(future, CT__CANCELLED, NULL, CT_ECANCELLED);
     ct_lock_release(&future->lock);
     ct__future_run_callbacks(future, callbacks);
     return true;
@@ -105,17 +142,25 @@ bool ct_future_cancel(ct_future *future)
 
 bool ct_future_cancelled(ct_future *future)
 {
-    return ct_load_u8(&future->state) == CT__CANCELLED;
+    return future && ct_load_u8(&future->state) == CT__CANCELLED;
 }
 
 bool ct_future_running(ct_future *future)
 {
-    return ct_load_u8(&future->state) == CT__RUNNING;
+    return future && ct_load_u8(&future->state) == CT__RUNNING;
 }
 
 bool ct_future_done(ct_future *future)
 {
-    return state_done(ct_load_u8(&future->state));
+    return future && state_done(ct_load_u8(&future->state));
+}
+
+int ct__future_result_until(ct_future *f, void **result, int64_t deadline)
+{
+    if (!ct__event_wait_until(&f->done, deadline)) return CT_ETIMEDOUT;
+    if (f->error != CT_OK) return f->error;
+    *result = f->result;
+    return CT_OK;
 }
 
 int ct_future_result(ct_future *future, void **result, double timeout)
@@ -125,10 +170,7 @@ int ct_future_result(ct_future *future, void **result, double timeout)
     if (!future || !result) return CT_EINVAL;
     status = ct__deadline(timeout, &deadline);
     if (status != CT_OK) return status;
-    if (!ct__event_wait_until(&future->done, deadline)) return CT_ETIMEDOUT;
-    if (ct_load_u8(&future->state) == CT__CANCELLED) return CT_ECANCELLED;
-    *result = future->result;
-    return CT_OK;
+    return ct__future_result_until(future, result, deadline);
 }
 
 int ct_future_add_done_callback(ct_future *future, void (*fn)(ct_future *, void *), void *arg)
@@ -157,7 +199,62 @@ void ct_future_release(ct_future *future)
     if (future) ct__future_unref(future);
 }
 
+/* ------------------------------------------------------------------ waiters */
+
+bool ct__future_waiter_add(ct_future *f, ct__future_waiter *waiter, void (*notify)(ct__future_waiter *))
+{
+    bool linked;
+    waiter->notify = notify;
+    waiter->prev = NULL;
+    waiter->future = NULL;
+    ct_lock_acquire(&f->lock);
+    linked = !state_done(f->state);
+    if (linked) {
+        waiter->future = f;
+        waiter->next = f->waiters;
+        if (f->waiters) f->waiters->prev = waiter;
+        f->waiters = waiter;
+    }
+    ct_lock_release(&f->lock);
+    return linked;
+}
+
+void ct__future_waiter_remove(ct__future_waiter *waiter)
+{
+    ct_future *f = waiter->future;
+    if (!f) return;
+    ct_lock_acquire(&f->lock);
+    if (waiter->prev) waiter->prev->next = waiter->next;
+    else f->waiters = waiter->next;
+    if (waiter->next) waiter->next->prev = waiter->prev;
+    ct_lock_release(&f->lock);
+    waiter->future = NULL;
+}
+
 /* ------------------------------------------------------------- futures_wait */
+
+/* ct_futures_wait: one shared record per call, one waiter per future. */
+typedef struct wait_record {
+    ct_event event;
+    ct_wait_mode mode;
+    size_t not_done;       /* ALL_COMPLETED: futures still running, plus one while installing */
+} wait_record;
+
+typedef struct wait_link {
+    ct__future_waiter waiter;   /* first: a waiter is its link */
+    wait_record *record;
+} wait_link;
+
+static void count_done(wait_record *record)
+{
+    if (record->mode == CT_FIRST_COMPLETED || ct_fetch_add_size(&record->not_done, (size_t)-1) == 1)
+        ct_event_set(&record->event);
+}
+
+static void notify_wait(ct__future_waiter *waiter)
+{
+    count_done(((wait_link *)waiter)->record);
+}
 
 static bool wait_satisfied(ct_future *const *futures, size_t n, ct_wait_mode mode)
 {
@@ -165,35 +262,6 @@ static bool wait_satisfied(ct_future *const *futures, size_t n, ct_wait_mode mod
     for (i = 0; i < n; i++)
         if (ct_future_done(futures[i])) done++;
     return mode == CT_FIRST_COMPLETED ? done > 0 : done == n;
-}
-
-static void install_link(wait_link *link, ct_future *f, wait_record *record)
-{
-    link->record = record;
-    link->future = f;
-    link->prev = NULL;
-    ct_lock_acquire(&f->lock);
-    if (state_done(f->state)) {
-        link->future = NULL;
-        if (record->mode == CT_FIRST_COMPLETED) ct_event_set(&record->event);
-        else ct_fetch_add_size(&record->not_done, (size_t)-1);
-    } else {
-        link->next = f->waiters;
-        if (f->waiters) f->waiters->prev = link;
-        f->waiters = link;
-    }
-    ct_lock_release(&f->lock);
-}
-
-static void remove_link(wait_link *link)
-{
-    ct_future *f = link->future;
-    if (!f) return;
-    ct_lock_acquire(&f->lock);
-    if (link->prev) link->prev->next = link->next;
-    else f->waiters = link->next;
-    if (link->next) link->next->prev = link->prev;
-    ct_lock_release(&f->lock);
 }
 
 int ct_futures_wait(ct_future *const *futures, size_t n, double timeout, ct_wait_mode mode)
@@ -219,13 +287,14 @@ int ct_futures_wait(ct_future *const *futures, size_t n, double timeout, ct_wait
     ct_event_init(&record.event);
     record.mode = mode;
     record.not_done = n + 1;
-    for (i = 0; i < n; i++) install_link(&links[i], futures[i], &record);
-    if (mode == CT_ALL_COMPLETED && ct_fetch_add_size(&record.not_done, (size_t)-1) == 1)
-        ct_event_set(&record.event);
+    for (i = 0; i < n; i++) {
+        links[i].record = &record;
+        if (!ct__future_waiter_add(futures[i], &links[i].waiter, notify_wait)) count_done(&record);
+    }
+    if (mode == CT_ALL_COMPLETED) count_done(&record);
     (void)ct__event_wait_until(&record.event, deadline);
     /* Once unlinked under each future's lock, no completing thread touches record. */
-    for (i = 0; i < n; i++) remove_link(&links[i]);
+    for (i = 0; i < n; i++) ct__future_waiter_remove(&links[i].waiter);
     if (links != local_links) ct__free(links);
     return wait_satisfied(futures, n, mode) ? CT_OK : CT_ETIMEDOUT;
 }
-

@@ -26,6 +26,9 @@ struct ct_pool {
     size_t thread_capacity;
     ct_thread **threads;
     bool shutdown;
+    unsigned char broken;      /* an initializer failed; written under lock */
+    int (*initializer)(void *arg);
+    void *initarg;
     size_t refs;               /* atomic: the caller's, one per live worker, one while exiting */
     struct ct_pool *prev_open, *next_open;   /* open_pools, under open_pools_lock */
     bool open;
@@ -65,6 +68,7 @@ static void run_work_item(ct_pool *pool, ct_future *f)
 {
     ct__done_callback *callbacks;
     void *result;
+    bool idle_now;
     if (!ct__future_start_running(f)) {
         ct_fetch_add_size(&pool->idle, 1);
         ct__future_unref(f);
@@ -72,19 +76,54 @@ static void run_work_item(ct_pool *pool, ct_future *f)
     }
     result = f->fn(f->arg);
     ct_lock_acquire(&f->lock);
-    if (f->callbacks == NULL) ct_fetch_add_size(&pool->idle, 1);
-    callbacks = ct__future_settle_locked(f, CT__FINISHED, result);
+    idle_now = f->callbacks == NULL;
+    if (idle_now) ct_fetch_add_size(&pool->idle, 1);
+    /* Not running any more if ct_future_set_result finished it meanwhile. */
+    callbacks = f->state == CT__RUNNING ? ct__future_settle_locked(f, CT__FINISHED, result, CT_OK) : NULL;
     ct_lock_release(&f->lock);
-    if (callbacks) {
+    if (!idle_now) {
         ct__future_run_callbacks(f, callbacks);
         ct_fetch_add_size(&pool->idle, 1);
     }
     ct__future_unref(f);
 }
 
+/* Under pool->lock: unqueue every pending future, oldest first. */
+static ct_future *take_pending(ct_pool *pool)
+{
+    ct_future *first = pool->first;
+    pool->first = pool->last = NULL;
+    pool->pending = 0;
+    return first;
+}
+
+/* thread.py's _initializer_failed: the pool refuses work from now on, and the
+ * work no worker has started finishes with CT_EBROKEN (BrokenThreadPool). */
+static void break_pool(ct_pool *pool)
+{
+    ct_future *f;
+    ct_lock_acquire(&pool->lock);
+    ct_store_u8(&pool->broken, 1);
+    f = take_pending(pool);
+    ct_lock_release(&pool->lock);
+    while (f) {
+        ct_future *next = f->next_pending;
+        /* CT_EPERM: the caller settled it first (cancel, set_result), and so it stays. */
+        (void)ct__future_finish(f, NULL, CT_EBROKEN);
+        ct__future_unref(f);
+        f = next;
+    }
+}
+
 static void worker_main(void *arg)
 {
     ct_pool *pool = (ct_pool *)arg;
+    if (pool->initializer && pool->initializer(pool->initarg) != 0) {
+        break_pool(pool);
+        ct_fetch_add_size(&pool->idle, (size_t)-1);
+        pool_unref(pool);
+        return;
+    }
     ct_lock_acquire(&pool->lock);
     for (;;) {
         ct_future *f = pool->first;
@@ -213,8 +252,22 @@ void ct__pools_fork_child(void)
 
 int ct_pool_new(ct_pool **pool, size_t max_workers, const char *thread_name_prefix)
 {
+    ct_pool_options options = CT_POOL_OPTIONS_INIT;
+    options.max_workers = max_workers;
+    options.thread_name_prefix = thread_name_prefix;
+    return ct_pool_new_with_options(pool, &options);
+}
+
+int ct_pool_new_with_options(ct_pool **pool, const ct_pool_options *options)
+{
+    static const ct_pool_options defaults = CT_POOL_OPTIONS_INIT;
+    const char *thread_name_prefix;
+    size_t max_workers;
     ct_pool *p;
     if (!pool) return CT_EINVAL;
+    if (!options) options = &defaults;
+    thread_name_prefix = options->thread_name_prefix;
+    max_workers = options->max_workers;
     *pool = NULL;
     p = (ct_pool *)ct__calloc(1, sizeof *p);
     if (!p) return CT_ENOMEM;
@@ -237,11 +290,21 @@ int ct_pool_new(ct_pool **pool, size_t max_workers, const char *thread_name_pref
         max_workers = cpus + 4 < 32 ? (size_t)cpus + 4 : 32;
     }
     p->max_workers = max_workers;
+    p->initializer = options->initializer;
+    p->initarg = options->initarg;
     p->refs = 1;
     ct_lock_init(&p->lock);
     ct_condition_init_lock(&p->work_ready, &p->lock);
     register_open(p);
     *pool = p;
+    return CT_OK;
+}
+
+/* Under pool->lock: CT_OK, or why submit refuses work (broken first, as thread.py). */
+static int accepting_work(ct_pool *pool)
+{
+    if (pool->broken) return CT_EBROKEN;
+    if (pool->shutdown || ct_load_u8(&exiting)) return CT_ESHUTDOWN;
     return CT_OK;
 }
 
@@ -254,10 +317,11 @@ int ct_pool_submit(ct_pool *pool, ct_future **future, void *(*fn)(void *), void 
     f = ct__future_new_work(fn, arg);
     if (!f) return CT_ENOMEM;
     ct_lock_acquire(&pool->lock);
-    if (pool->shutdown || ct_load_u8(&exiting)) {
+    status = accepting_work(pool);
+    if (status != CT_OK) {
         ct_lock_release(&pool->lock);
         ct__free(f);
-        return CT_ESHUTDOWN;
+        return status;
     }
     if (pool->pending + 1 > ct_load_size(&pool->idle) && pool->thread_count < pool->max_workers) {
         status = start_worker(pool);
@@ -282,13 +346,10 @@ void ct_pool_shutdown(ct_pool *pool, bool wait, bool cancel_futures)
 {
     ct_future *cancelled = NULL;
     size_t i, thread_count;
+    if (!pool) return;
     ct_lock_acquire(&pool->lock);
     pool->shutdown = true;
-    if (cancel_futures) {
-        cancelled = pool->first;
-        pool->first = pool->last = NULL;
-        pool->pending = 0;
-    }
+    if (cancel_futures) cancelled = take_pending(pool);
     thread_count = pool->thread_count;
     ct_condition_notify_all(&pool->work_ready);
     ct_lock_release(&pool->lock);
@@ -316,4 +377,64 @@ void ct_pool_release(ct_pool *pool)
     ct_lock_release(&pool->lock);
     if (!shut_down) ct_pool_shutdown(pool, true, false);
     pool_unref(pool);
+}
+
+bool ct_pool_broken(ct_pool *pool)
+{
+    return pool && ct_load_u8(&pool->broken);
+}
+
+/* The futures of calls submitted but not collected, at most width of them:
+ * call i's future is slots[i % width]. */
+typedef struct map_window {
+    ct_future **slots;
+    size_t width, submitted, collected;
+} map_window;
+
+/* Python's finally in Executor.map: what has not started never will. */
+static void map_abandon(map_window *w)
+{
+    for (; w->collected < w->submitted; w->collected++) {
+        ct_future *f = w->slots[w->collected % w->width];
+        (void)ct_future_cancel(f);   /* false: it runs on, in the background */
+        ct_future_release(f);
+    }
+}
+
+/* Executor.map gathered into results. Every result is read and stored by the
+ * calling thread, as Python's generator yields it, so nothing writes to
+ * results once ct_pool_map has returned, however late a call finishes. */
+int ct_pool_map(ct_pool *pool, void *(*fn)(void *), void *const *args, void **results,
+                size_t n, double timeout, size_t buffersize)
+{
+    map_window w = { NULL, 0, 0, 0 };
+    int64_t deadline;
+    int status;
+    if (!pool || !fn || (n > 0 && (!args || !results))) return CT_EINVAL;
+    status = ct__deadline(timeout, &deadline);
+    if (status != CT_OK) return status;
+    ct_lock_acquire(&pool->lock);
+    status = accepting_work(pool);
+    ct_lock_release(&pool->lock);
+    if (status != CT_OK || n == 0) return status;
+    w.width = buffersize == 0 || buffersize > n ? n : buffersize;
+    w.slots = (ct_future **)ct__malloc(w.width * sizeof *w.slots);
+    if (!w.slots) return CT_ENOMEM;
+    while (w.collected < n) {
+        ct_future *f;
+        while (w.submitted < n && w.submitted - w.collected < w.width) {
+            status = ct_pool_submit(pool, &w.slots[w.submitted % w.width], fn, args[w.submitted]);
+            if (status != CT_OK) break;
+            w.submitted++;
+        }
+        if (status != CT_OK) break;
+        f = w.slots[w.collected % w.width];
+        status = ct__future_result_until(f, &results[w.collected], deadline);
+        if (status != CT_OK) break;
+        ct_future_release(f);
+        w.collected++;
+    }
+    map_abandon(&w);
+    ct__free(w.slots);
+    return status;
 }
