@@ -49,7 +49,7 @@ enum ct_status {
     CT_EOVERFLOW = -5,   /* OverflowError: timeout above CT_TIMEOUT_MAX */
     CT_ENOMEM = -6,      /* MemoryError */
     CT_EAGAIN = -7,      /* RuntimeError: can't start new thread */
-    CT_EBROKEN = -8,     /* BrokenBarrierError */
+    CT_EBROKEN = -8,     /* BrokenBarrierError, BrokenThreadPool */
     CT_ECANCELLED = -9,  /* CancelledError */
     CT_EEMPTY = -10,     /* queue.Empty */
     CT_EFULL = -11,      /* queue.Full */

@@ -76,18 +76,25 @@ ct__done_callback *ct__future_settle_locked(ct_future *f, unsigned char state, v
     return callbacks;
 }
 
-int ct__future_finish(ct_future *f, void *result, int error)
+/* Settle f if its state is in accepted (bits 1 << state), then run its callbacks. */
+static bool settle_from(ct_future *f, unsigned accepted, unsigned char state, void *result, int error)
 {
     ct__done_callback *callbacks;
     ct_lock_acquire(&f->lock);
-    if (state_done(f->state)) {
+    if (!(accepted & (1u << f->state))) {
         ct_lock_release(&f->lock);
-        return CT_EPERM;
+        return false;
     }
-    callbacks = ct__future_settle_locked(f, CT__FINISHED, result, error);
+    callbacks = ct__future_settle_locked(f, state, result, error);
     ct_lock_release(&f->lock);
     ct__future_run_callbacks(f, callbacks);
-    return CT_OK;
+    return true;
+}
+
+int ct__future_finish(ct_future *f, void *result, int error)
+{
+    unsigned not_done = 1u << CT__PENDING | 1u << CT__RUNNING;
+    return settle_from(f, not_done, CT__FINISHED, result, error) ? CT_OK : CT_EPERM;
 }
 
 bool ct__future_start_running(ct_future *f)
@@ -126,18 +133,10 @@ int ct_future_set_result(ct_future *future, void *result)
 
 bool ct_future_cancel(ct_future *future)
 {
-    ct__done_callback *callbacks;
     if (!future) return false;
-    ct_lock_acquire(&future->lock);
-    if (future->state != CT__PENDING) {
-        bool cancelled = future->state == CT__CANCELLED;
-        ct_lock_release(&future->lock);
-        return cancelled;
-    }
-    callbacks = ct__future_settle_locked(future, CT__CANCELLED, NULL, CT_ECANCELLED);
-    ct_lock_release(&future->lock);
-    ct__future_run_callbacks(future, callbacks);
-    return true;
+    /* Not pending any more: running or finished stay so, cancelled stays cancelled. */
+    return settle_from(future, 1u << CT__PENDING, CT__CANCELLED, NULL, CT_ECANCELLED) ||
+           ct_future_cancelled(future);
 }
 
 bool ct_future_cancelled(ct_future *future)

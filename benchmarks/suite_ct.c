@@ -240,13 +240,18 @@ static void pool_setup(bench_state *s)
     ct_future_release(r->futures[0]);
 }
 
-static void pool_teardown(bench_state *s)
+static void pool_run_release(bench_state *s, const char *rate_name)
 {
     pool_run *r = *(pool_run **)bench_shared_current();
     if (!r) return;
     if (r->pool) ct_pool_release(r->pool);
     free(r);
-    bench_report_span(s, "tasks_per_s", 1);
+    bench_report_span(s, rate_name, 1);
+}
+
+static void pool_teardown(bench_state *s)
+{
+    pool_run_release(s, "tasks_per_s");
 }
 
 static void pool_many_tasks(bench_state *s, int64_t n)
@@ -291,11 +296,7 @@ static void pool_round_trip(bench_state *s, int64_t n)
 
 static void collect_teardown(bench_state *s)
 {
-    pool_run *r = *(pool_run **)bench_shared_current();
-    if (!r) return;
-    if (r->pool) ct_pool_release(r->pool);
-    free(r);
-    bench_report_span(s, "futures_per_s", 1);
+    pool_run_release(s, "futures_per_s");
 }
 
 static void submit_all(pool_run *r, int count)

@@ -86,3 +86,32 @@ void wait_future_running(ct_future *f)
         ct_sleep(0.001);
     }
 }
+
+void count_call(ct_future *f, void *arg)
+{
+    callback_count *c = (callback_count *)arg;
+    (void)f;
+    ct_lock_acquire(&c->lock);
+    c->calls++;
+    ct_lock_release(&c->lock);
+}
+
+size_t callback_calls(callback_count *c)
+{
+    size_t calls;
+    ct_lock_acquire(&c->lock);
+    calls = c->calls;
+    ct_lock_release(&c->lock);
+    return calls;
+}
+
+void wait_callbacks(callback_count *c, size_t n)
+{
+    double give_up = ct_monotonic() + 10.0;
+    for (;;) {
+        size_t calls = callback_calls(c);
+        if (calls == n) return;
+        CHECK_MSG(calls < n && ct_monotonic() < give_up, "%zu callbacks of %zu", calls, n);
+        ct_sleep(0.001);
+    }
+}

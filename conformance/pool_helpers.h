@@ -36,4 +36,17 @@ void wait_running(gate *g, size_t n);
 /* Waits up to 10 s for f to be running. */
 void wait_future_running(ct_future *f);
 
+/* Done-callbacks counted under a lock: they run in the thread that settles. */
+typedef struct callback_count {
+    ct_lock lock;
+    size_t calls;
+} callback_count;
+#define CALLBACK_COUNT_INIT { CT_LOCK_INIT, 0 }
+
+/* A done-callback; arg is a callback_count. */
+void count_call(ct_future *f, void *arg);
+size_t callback_calls(callback_count *c);
+/* Waits up to 10 s for exactly n callbacks. */
+void wait_callbacks(callback_count *c, size_t n);
+
 #endif

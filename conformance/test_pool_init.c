@@ -100,36 +100,6 @@ TEST(initializer_runs_first_in_every_worker)
     ct_local_destroy(&r.marker);
 }
 
-/* Done-callbacks counted under a lock: they run in the worker that settles. */
-typedef struct callback_count {
-    ct_lock lock;
-    size_t calls;
-} callback_count;
-
-static void count_call(ct_future *f, void *arg)
-{
-    callback_count *c = (callback_count *)arg;
-    (void)f;
-    ct_lock_acquire(&c->lock);
-    c->calls++;
-    ct_lock_release(&c->lock);
-}
-
-/* Waits up to 10 s for n callbacks. */
-static void wait_callbacks(callback_count *c, size_t n)
-{
-    double give_up = ct_monotonic() + 10.0;
-    for (;;) {
-        size_t calls;
-        ct_lock_acquire(&c->lock);
-        calls = c->calls;
-        ct_lock_release(&c->lock);
-        if (calls == n) return;
-        CHECK_MSG(calls < n && ct_monotonic() < give_up, "%zu callbacks of %zu", calls, n);
-        ct_sleep(0.001);
-    }
-}
-
 /* Waits up to 10 s for the pool to break. */
 static void wait_broken(ct_pool *pool)
 {
@@ -148,7 +118,7 @@ TEST(failing_initializer_breaks_the_pool)
     init_record r;
     ct_pool *pool;
     ct_future *f[N], *late = (ct_future *)as_ptr(1);
-    callback_count callbacks = { CT_LOCK_INIT, 0 };
+    callback_count callbacks = CALLBACK_COUNT_INIT;
     void *args[1] = { as_ptr(1) };
     void *results[1] = { NULL };
     void *result = NULL;
