@@ -350,6 +350,16 @@ CT_API int  ct_pool_submit(ct_pool *pool, ct_future **future, void *(*fn)(void *
 CT_API void ct_pool_shutdown(ct_pool *pool, bool wait, bool cancel_futures);
 CT_API void ct_pool_release(ct_pool *pool);
 
+/**
+ * @brief Future.result(timeout): wait for the future and hand out its result.
+ * @param future   the future
+ * @param result   receives the result; written only on CT_OK
+ * @param timeout  seconds; CT_FOREVER: none
+ * @return CT_OK; CT_ETIMEDOUT (TimeoutError); CT_ECANCELLED (CancelledError);
+ *         CT_EBROKEN (BrokenThreadPool: its pool's initializer failed before it
+ *         started); CT_EINVAL (NULL future or result, bad timeout);
+ *         CT_EOVERFLOW (timeout above CT_TIMEOUT_MAX).
+ */
 CT_API int  ct_future_result(ct_future *future, void **result, double timeout);
 CT_API bool ct_future_cancel(ct_future *future);
 CT_API bool ct_future_cancelled(ct_future *future);
