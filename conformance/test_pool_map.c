@@ -179,7 +179,7 @@ TEST(timeout_cancels_calls_not_started)
 static void *late_call(void *arg)
 {
     uintptr_t i = as_number(arg);
-    if (i > 0) ct_sleep(0.3 + 0.05 * (double)i);
+    if (i > 0) ct_sleep(1.0 + 0.05 * (double)i);
     return as_ptr(1000 + i);
 }
 
@@ -231,7 +231,9 @@ static void cancel_the_queue(void *arg)
     ct_event_set(&s->g->open);
 }
 
-/* shutdown(cancel_futures=True) during map: the map reports CancelledError. */
+/* shutdown(cancel_futures=True) during map: the map reports CancelledError
+ * for the calls it had queued, or, if the shutdown came before it had queued
+ * them all, the shutdown itself; it never hangs and never reports success. */
 TEST(cancelled_by_shutdown)
 {
     enum { N = 4 };
@@ -240,11 +242,19 @@ TEST(cancelled_by_shutdown)
     shutdown_during_map s = { pool, &g };
     void *args[N], *results[N];
     ct_thread *thread;
+    int status;
     gate_init(&g);
-    for (int i = 0; i < N; i++) args[i] = &g;
+    for (int i = 0; i < N; i++) {
+        args[i] = &g;
+        results[i] = UNWRITTEN;
+    }
     thread = ct_test_start(cancel_the_queue, &s);
-    CHECK_STATUS(ct_pool_map(pool, wait_at_gate, args, results, N, 30.0, 0), CT_ECANCELLED);
-    CHECK_EQ_U(as_number(results[0]), 7);
+    status = ct_pool_map(pool, wait_at_gate, args, results, N, 30.0, 0);
     ct_test_join(thread);
+    CHECK_MSG(status == CT_ECANCELLED || status == CT_ESHUTDOWN, "ct_pool_map returned %d (%s)", status,
+              ct_strerror(status));
+    /* The first call ran to its end; map collected it only if it got that far. */
+    CHECK(results[0] == (status == CT_ECANCELLED ? as_ptr(7) : UNWRITTEN));
+    for (int i = 1; i < N; i++) CHECK(results[i] == UNWRITTEN);
     ct_pool_release(pool);
 }
