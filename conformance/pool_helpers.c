@@ -60,22 +60,36 @@ void *wait_at_gate(void *arg)
     return as_ptr(7);
 }
 
-size_t gate_running(gate *g)
+/* A count read under its lock. */
+static size_t read_locked(ct_lock *lock, const size_t *count)
 {
     size_t n;
-    ct_lock_acquire(&g->lock);
-    n = g->running;
-    ct_lock_release(&g->lock);
+    ct_lock_acquire(lock);
+    n = *count;
+    ct_lock_release(lock);
     return n;
+}
+
+/* Waits up to 10 s for a count read under lock to reach n; fails past it. */
+static void wait_count(ct_lock *lock, const size_t *count, size_t n, const char *what)
+{
+    double give_up = ct_monotonic() + 10.0;
+    for (;;) {
+        size_t now = read_locked(lock, count);
+        if (now >= n) return;
+        CHECK_MSG(ct_monotonic() < give_up, "only %zu of %zu %s", now, n, what);
+        ct_sleep(0.001);
+    }
+}
+
+size_t gate_running(gate *g)
+{
+    return read_locked(&g->lock, &g->running);
 }
 
 void wait_running(gate *g, size_t n)
 {
-    double give_up = ct_monotonic() + 10.0;
-    while (gate_running(g) < n) {
-        CHECK_MSG(ct_monotonic() < give_up, "only %zu of %zu tasks started", gate_running(g), n);
-        ct_sleep(0.001);
-    }
+    wait_count(&g->lock, &g->running, n, "tasks started");
 }
 
 void wait_future_running(ct_future *f)
@@ -98,20 +112,11 @@ void count_call(ct_future *f, void *arg)
 
 size_t callback_calls(callback_count *c)
 {
-    size_t calls;
-    ct_lock_acquire(&c->lock);
-    calls = c->calls;
-    ct_lock_release(&c->lock);
-    return calls;
+    return read_locked(&c->lock, &c->calls);
 }
 
 void wait_callbacks(callback_count *c, size_t n)
 {
-    double give_up = ct_monotonic() + 10.0;
-    for (;;) {
-        size_t calls = callback_calls(c);
-        if (calls == n) return;
-        CHECK_MSG(calls < n && ct_monotonic() < give_up, "%zu callbacks of %zu", calls, n);
-        ct_sleep(0.001);
-    }
+    wait_count(&c->lock, &c->calls, n, "callbacks ran");
+    CHECK_EQ_U(callback_calls(c), n);
 }
