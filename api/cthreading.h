@@ -49,7 +49,7 @@ enum ct_status {
     CT_EOVERFLOW = -5,   /* OverflowError: timeout above CT_TIMEOUT_MAX */
     CT_ENOMEM = -6,      /* MemoryError */
     CT_EAGAIN = -7,      /* RuntimeError: can't start new thread */
-    CT_EBROKEN = -8,     /* BrokenBarrierError */
+    CT_EBROKEN = -8,     /* BrokenBarrierError, BrokenThreadPool */
     CT_ECANCELLED = -9,  /* CancelledError */
     CT_EEMPTY = -10,     /* queue.Empty */
     CT_EFULL = -11,      /* queue.Full */
@@ -289,10 +289,77 @@ typedef struct ct_pool ct_pool;
 typedef struct ct_future ct_future;
 
 CT_API int  ct_pool_new(ct_pool **pool, size_t max_workers, const char *thread_name_prefix);
+
+/** Options for ct_pool_new_with_options (ThreadPoolExecutor's keyword arguments). */
+typedef struct ct_pool_options {
+    size_t max_workers;              /**< 0: min(32, cpus + 4) */
+    const char *thread_name_prefix;  /**< NULL: "ThreadPoolExecutor-N" */
+    int (*initializer)(void *arg);   /**< NULL: none; runs first in every worker thread */
+    void *initarg;                   /**< the initializer's argument */
+} ct_pool_options;
+#define CT_POOL_OPTIONS_INIT { 0, NULL, NULL, NULL }
+
+/**
+ * @brief Make a thread pool: ThreadPoolExecutor(max_workers, thread_name_prefix, initializer, initargs).
+ *
+ * The initializer runs first in every worker thread. One that returns non-zero
+ * breaks the pool, as BrokenThreadPool does: work not yet started finishes with
+ * CT_EBROKEN from ct_future_result, and ct_pool_submit / ct_pool_map return
+ * CT_EBROKEN from then on. Release the pool with ct_pool_release.
+ * @param pool     receives the new pool (NULL on failure)
+ * @param options  the options, or NULL for CT_POOL_OPTIONS_INIT
+ * @return CT_OK, CT_EINVAL (pool is NULL) or CT_ENOMEM.
+ */
+CT_API int  ct_pool_new_with_options(ct_pool **pool, const ct_pool_options *options);
+
+/**
+ * @brief Whether an initializer failed in this pool (ThreadPoolExecutor._broken).
+ * @param pool  the pool (NULL: false)
+ * @return true once a worker's initializer has returned non-zero.
+ */
+CT_API bool ct_pool_broken(ct_pool *pool);
+
+/**
+ * @brief Executor.map(fn, args, timeout=timeout, buffersize=buffersize), gathered into an array.
+ *
+ * Runs fn(args[i]) for every i on the pool and stores its return value in
+ * results[i], collecting in input order. At most buffersize calls are
+ * submitted but not yet collected (0: all are submitted at once). timeout
+ * covers the whole call. When it returns early, calls not yet started are
+ * cancelled and calls already running finish in the background; results[i]
+ * is written only for calls collected before ct_pool_map returned, never
+ * afterwards.
+ * @param pool        the pool
+ * @param fn          the function to call
+ * @param args        n arguments, one per call
+ * @param results     n slots for the return values
+ * @param n           the number of calls (0: nothing to do)
+ * @param timeout     seconds for the whole call; CT_FOREVER: none
+ * @param buffersize  the most calls in flight; 0: no bound
+ * @return CT_OK once every call has finished; CT_ETIMEDOUT when the deadline
+ *         passed first; CT_ESHUTDOWN (pool shut down); CT_EBROKEN (pool
+ *         broken by its initializer); CT_ECANCELLED (a call was cancelled by
+ *         ct_pool_shutdown with cancel_futures); CT_ENOMEM; CT_EAGAIN (no
+ *         worker could start); CT_EINVAL (NULL pool or fn, NULL args or
+ *         results with n > 0, bad timeout); CT_EOVERFLOW (timeout above
+ *         CT_TIMEOUT_MAX).
+ */
+CT_API int  ct_pool_map(ct_pool *pool, void *(*fn)(void *), void *const *args, void **results,
+                        size_t n, double timeout, size_t buffersize);
 CT_API int  ct_pool_submit(ct_pool *pool, ct_future **future, void *(*fn)(void *), void *arg);
 CT_API void ct_pool_shutdown(ct_pool *pool, bool wait, bool cancel_futures);
 CT_API void ct_pool_release(ct_pool *pool);
 
+/**
+ * @brief Future.result(timeout): wait for the future and hand out its result.
+ * @param future   the future
+ * @param result   receives the result; written only on CT_OK
+ * @param timeout  seconds; CT_FOREVER: none
+ * @return CT_OK; CT_ETIMEDOUT (TimeoutError); CT_ECANCELLED (CancelledError);
+ *         CT_EBROKEN (BrokenThreadPool: its pool's initializer failed before it
+ *         started); CT_EINVAL (NULL future or result, bad timeout);
+ *         CT_EOVERFLOW (timeout above CT_TIMEOUT_MAX).
+ */
 CT_API int  ct_future_result(ct_future *future, void **result, double timeout);
 CT_API bool ct_future_cancel(ct_future *future);
 CT_API bool ct_future_cancelled(ct_future *future);
@@ -301,8 +368,70 @@ CT_API bool ct_future_done(ct_future *future);
 CT_API int  ct_future_add_done_callback(ct_future *future, void (*fn)(ct_future *, void *), void *arg);
 CT_API void ct_future_release(ct_future *future);
 
+/**
+ * @brief Make a pending future that any code completes: Future().
+ * @param future  receives the future; release it with ct_future_release
+ * @return CT_OK, CT_EINVAL (future is NULL) or CT_ENOMEM.
+ */
+CT_API int  ct_future_new(ct_future **future);
+
+/**
+ * @brief Future.set_running_or_notify_cancel(): start running it unless it was cancelled.
+ * @param future  the future
+ * @return CT_OK when the future is now running; CT_ECANCELLED when it had been
+ *         cancelled (its waiters were woken and its callbacks have run);
+ *         CT_EPERM (RuntimeError) when it is already running or done, or when
+ *         its cancel was reported already; CT_EINVAL when future is NULL.
+ */
+CT_API int  ct_future_set_running_or_notify_cancel(ct_future *future);
+
+/**
+ * @brief Future.set_result(result): finish the future, waking its waiters and running its callbacks.
+ * @param future  the future, pending or running
+ * @param result  what ct_future_result hands out
+ * @return CT_OK; CT_EPERM (InvalidStateError) when it is already done or
+ *         cancelled; CT_EINVAL when future is NULL.
+ */
+CT_API int  ct_future_set_result(ct_future *future, void *result);
+
 typedef enum ct_wait_mode { CT_FIRST_COMPLETED, CT_ALL_COMPLETED } ct_wait_mode;
 CT_API int  ct_futures_wait(ct_future *const *futures, size_t n, double timeout, ct_wait_mode mode);
+
+/** An as_completed(fs, timeout) iteration: the futures in the order they finish. */
+typedef struct ct_as_completed ct_as_completed;
+
+/**
+ * @brief Start as_completed(fs, timeout) over n futures.
+ *
+ * The iterator holds a reference on each future until it is released; a
+ * future that appears twice in the array is yielded once.
+ * @param it       receives the iterator; release it with ct_as_completed_release
+ * @param futures  n futures (not NULL)
+ * @param n        how many
+ * @param timeout  seconds for the whole iteration, counted from now; CT_FOREVER: none
+ * @return CT_OK, CT_EINVAL (NULL it, futures or element, bad timeout),
+ *         CT_EOVERFLOW (timeout above CT_TIMEOUT_MAX) or CT_ENOMEM.
+ */
+CT_API int  ct_as_completed_new(ct_as_completed **it, ct_future *const *futures, size_t n, double timeout);
+
+/**
+ * @brief The next finished (done or cancelled) future: next(iterator).
+ *
+ * Futures finished when the iterator was made come first, then each as it
+ * finishes; each call costs O(1) besides waiting.
+ * @param it      the iterator
+ * @param future  receives the future, borrowed from the caller's array
+ * @return CT_OK; CT_EEMPTY (StopIteration) once every future was yielded;
+ *         CT_ETIMEDOUT (TimeoutError) once the deadline has passed with
+ *         futures unfinished; CT_EINVAL (NULL it or future).
+ */
+CT_API int  ct_as_completed_next(ct_as_completed *it, ct_future **future);
+
+/**
+ * @brief Drop the iterator, early or not: it unhooks itself from every future.
+ * @param it  the iterator (NULL: nothing)
+ */
+CT_API void ct_as_completed_release(ct_as_completed *it);
 
 #ifdef __cplusplus
 }

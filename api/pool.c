@@ -1,59 +1,19 @@
 /* SPDX-License-Identifier: MIT */
-/* concurrent.futures.ThreadPoolExecutor and Future (Python 3.13).
+/* concurrent.futures.ThreadPoolExecutor (Python 3.13); futures are future.c's.
  *
  * The pool keeps its pending futures in an intrusive FIFO list guarded by the
  * pool's lock; workers wait on one condition over that lock. Workers start
  * lazily: submit starts one only when more work is queued than there are idle
  * workers to take it (Python's _adjust_thread_count and its idle semaphore).
  *
- * A future is shared by the pool (until a worker has run or skipped it) and by
- * the caller (until ct_future_release), so it carries a reference count. Its
- * own lock guards its state, its done-callbacks and the ct_futures_wait
- * waiters registered on it; ct_future_result waits on its event.
- *
  * The pool itself is shared by the caller and by every live worker, so a pool
  * released after shutdown(wait=false) is freed by its last worker.
  */
-#include "internal.h"
+#include "future.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum future_state { PENDING, RUNNING, CANCELLED, FINISHED };
-
-typedef struct done_callback {
-    struct done_callback *next;
-    void (*fn)(ct_future *future, void *arg);
-    void *arg;
-} done_callback;
-
-/* ct_futures_wait: one shared record per call, one link per future. */
-typedef struct wait_record {
-    ct_event event;
-    ct_wait_mode mode;
-    size_t not_done;       /* ALL_COMPLETED: futures still running, plus one while installing */
-} wait_record;
-
-typedef struct wait_link {
-    struct wait_link *next, *prev;
-    wait_record *record;
-    ct_future *future;
-} wait_link;
-
-struct ct_future {
-    ct_lock lock;
-    unsigned char state;   /* written under lock, read with ct_load_u8 */
-    ct_event done;
-    size_t refs;
-    void *(*fn)(void *arg);
-    void *arg;
-    void *result;
-    done_callback *callbacks;        /* in registration order */
-    done_callback **callbacks_tail;
-    wait_link *waiters;
-    ct_future *next_pending;         /* the pool's work list */
-};
 
 struct ct_pool {
     ct_lock lock;
@@ -66,6 +26,9 @@ struct ct_pool {
     size_t thread_capacity;
     ct_thread **threads;
     bool shutdown;
+    unsigned char broken;      /* an initializer failed; written under lock */
+    int (*initializer)(void *arg);
+    void *initarg;
     size_t refs;               /* atomic: the caller's, one per live worker, one while exiting */
     struct ct_pool *prev_open, *next_open;   /* open_pools, under open_pools_lock */
     bool open;
@@ -87,221 +50,6 @@ static bool exit_hook_added;   /* under open_pools_lock; cleared when the hook r
  * which would otherwise keep idle workers (non-daemon) alive forever. */
 static unsigned char exiting;
 
-/* ------------------------------------------------------------------ futures */
-
-static ct_future *future_new(void *(*fn)(void *), void *arg)
-{
-    ct_future *f = (ct_future *)ct__calloc(1, sizeof *f);
-    if (!f) return NULL;
-    ct_lock_init(&f->lock);
-    ct_event_init(&f->done);
-    f->state = PENDING;
-    f->refs = 2;  /* the pool's and the caller's */
-    f->fn = fn;
-    f->arg = arg;
-    f->callbacks_tail = &f->callbacks;
-    return f;
-}
-
-static void future_unref(ct_future *f)
-{
-    if (ct_fetch_add_size(&f->refs, (size_t)-1) == 1) ct__free(f);
-}
-
-static bool state_done(unsigned char state)
-{
-    return state == CANCELLED || state == FINISHED;
-}
-
-/* Under f->lock: tell every ct_futures_wait caller waiting on f. */
-static void notify_waiters(ct_future *f)
-{
-    wait_link *link;
-    for (link = f->waiters; link; link = link->next) {
-        wait_record *record = link->record;
-        if (record->mode == CT_FIRST_COMPLETED || ct_fetch_add_size(&record->not_done, (size_t)-1) == 1)
-            ct_event_set(&record->event);
-    }
-}
-
-static void run_callbacks(ct_future *f, done_callback *callbacks)
-{
-    while (callbacks) {
-        done_callback *next = callbacks->next;
-        callbacks->fn(f, callbacks->arg);
-        ct__free(callbacks);
-        callbacks = next;
-    }
-}
-
-/* Under f->lock: moves f to its final state, wakes result() and
- * ct_futures_wait callers, and returns the callbacks to run once unlocked. */
-static done_callback *settle_locked(ct_future *f, unsigned char state, void *result)
-{
-    done_callback *callbacks = f->callbacks;
-    f->callbacks = NULL;
-    f->callbacks_tail = &f->callbacks;
-    f->result = result;
-    ct_store_u8(&f->state, state);
-    notify_waiters(f);
-    ct_event_set(&f->done);
-    return callbacks;
-}
-
-/* set_running_or_notify_cancel: false if f was cancelled while pending. */
-static bool future_start_running(ct_future *f)
-{
-    bool run;
-    ct_lock_acquire(&f->lock);
-    run = f->state == PENDING;
-    if (run) ct_store_u8(&f->state, RUNNING);
-    ct_lock_release(&f->lock);
-    return run;
-}
-
-bool ct_future_cancel(ct_future *future)
-{
-    done_callback *callbacks;
-    ct_lock_acquire(&future->lock);
-    if (future->state != PENDING) {
-        bool cancelled = future->state == CANCELLED;
-        ct_lock_release(&future->lock);
-        return cancelled;
-    }
-    callbacks = settle_locked(future, CANCELLED, NULL);
-    ct_lock_release(&future->lock);
-    run_callbacks(future, callbacks);
-    return true;
-}
-
-bool ct_future_cancelled(ct_future *future)
-{
-    return ct_load_u8(&future->state) == CANCELLED;
-}
-
-bool ct_future_running(ct_future *future)
-{
-    return ct_load_u8(&future->state) == RUNNING;
-}
-
-bool ct_future_done(ct_future *future)
-{
-    return state_done(ct_load_u8(&future->state));
-}
-
-int ct_future_result(ct_future *future, void **result, double timeout)
-{
-    int64_t deadline;
-    int status;
-    if (!future || !result) return CT_EINVAL;
-    status = ct__deadline(timeout, &deadline);
-    if (status != CT_OK) return status;
-    if (!ct__event_wait_until(&future->done, deadline)) return CT_ETIMEDOUT;
-    if (ct_load_u8(&future->state) == CANCELLED) return CT_ECANCELLED;
-    *result = future->result;
-    return CT_OK;
-}
-
-int ct_future_add_done_callback(ct_future *future, void (*fn)(ct_future *, void *), void *arg)
-{
-    done_callback *callback;
-    if (!future || !fn) return CT_EINVAL;
-    callback = (done_callback *)ct__malloc(sizeof *callback);
-    if (!callback) return CT_ENOMEM;
-    callback->next = NULL;
-    callback->fn = fn;
-    callback->arg = arg;
-    ct_lock_acquire(&future->lock);
-    if (!state_done(future->state)) {
-        *future->callbacks_tail = callback;
-        future->callbacks_tail = &callback->next;
-        ct_lock_release(&future->lock);
-        return CT_OK;
-    }
-    ct_lock_release(&future->lock);
-    run_callbacks(future, callback);
-    return CT_OK;
-}
-
-void ct_future_release(ct_future *future)
-{
-    if (future) future_unref(future);
-}
-
-/* ------------------------------------------------------------- futures_wait */
-
-static bool wait_satisfied(ct_future *const *futures, size_t n, ct_wait_mode mode)
-{
-    size_t i, done = 0;
-    for (i = 0; i < n; i++)
-        if (ct_future_done(futures[i])) done++;
-    return mode == CT_FIRST_COMPLETED ? done > 0 : done == n;
-}
-
-static void install_link(wait_link *link, ct_future *f, wait_record *record)
-{
-    link->record = record;
-    link->future = f;
-    link->prev = NULL;
-    ct_lock_acquire(&f->lock);
-    if (state_done(f->state)) {
-        link->future = NULL;
-        if (record->mode == CT_FIRST_COMPLETED) ct_event_set(&record->event);
-        else ct_fetch_add_size(&record->not_done, (size_t)-1);
-    } else {
-        link->next = f->waiters;
-        if (f->waiters) f->waiters->prev = link;
-        f->waiters = link;
-    }
-    ct_lock_release(&f->lock);
-}
-
-static void remove_link(wait_link *link)
-{
-    ct_future *f = link->future;
-    if (!f) return;
-    ct_lock_acquire(&f->lock);
-    if (link->prev) link->prev->next = link->next;
-    else f->waiters = link->next;
-    if (link->next) link->next->prev = link->prev;
-    ct_lock_release(&f->lock);
-}
-
-int ct_futures_wait(ct_future *const *futures, size_t n, double timeout, ct_wait_mode mode)
-{
-    wait_link local_links[8];
-    wait_link *links = local_links;
-    wait_record record;
-    int64_t deadline;
-    size_t i;
-    int status;
-    if (n > 0 && !futures) return CT_EINVAL;
-    if (mode != CT_FIRST_COMPLETED && mode != CT_ALL_COMPLETED) return CT_EINVAL;
-    for (i = 0; i < n; i++)
-        if (!futures[i]) return CT_EINVAL;
-    status = ct__deadline(timeout, &deadline);
-    if (status != CT_OK) return status;
-    if (n == 0 || wait_satisfied(futures, n, mode)) return CT_OK;
-    if (deadline == 0) return CT_ETIMEDOUT;
-    if (n > sizeof local_links / sizeof local_links[0]) {
-        links = (wait_link *)ct__malloc(n * sizeof *links);
-        if (!links) return CT_ENOMEM;
-    }
-    ct_event_init(&record.event);
-    record.mode = mode;
-    record.not_done = n + 1;
-    for (i = 0; i < n; i++) install_link(&links[i], futures[i], &record);
-    if (mode == CT_ALL_COMPLETED && ct_fetch_add_size(&record.not_done, (size_t)-1) == 1)
-        ct_event_set(&record.event);
-    (void)ct__event_wait_until(&record.event, deadline);
-    /* Once unlinked under each future's lock, no completing thread touches record. */
-    for (i = 0; i < n; i++) remove_link(&links[i]);
-    if (links != local_links) ct__free(links);
-    return wait_satisfied(futures, n, mode) ? CT_OK : CT_ETIMEDOUT;
-}
-
-/* -------------------------------------------------------------------- pool */
-
 static void pool_unref(ct_pool *pool)
 {
     size_t i;
@@ -318,28 +66,64 @@ static void pool_unref(ct_pool *pool)
  * once they have run, since they may block (even on this pool). */
 static void run_work_item(ct_pool *pool, ct_future *f)
 {
-    done_callback *callbacks;
+    ct__done_callback *callbacks;
     void *result;
-    if (!future_start_running(f)) {
+    bool idle_now;
+    if (!ct__future_start_running(f)) {
         ct_fetch_add_size(&pool->idle, 1);
-        future_unref(f);
+        ct__future_unref(f);
         return;
     }
     result = f->fn(f->arg);
     ct_lock_acquire(&f->lock);
-    if (f->callbacks == NULL) ct_fetch_add_size(&pool->idle, 1);
-    callbacks = settle_locked(f, FINISHED, result);
+    idle_now = f->callbacks == NULL;
+    if (idle_now) ct_fetch_add_size(&pool->idle, 1);
+    /* Not running any more if ct_future_set_result finished it meanwhile. */
+    callbacks = f->state == CT__RUNNING ? ct__future_settle_locked(f, CT__FINISHED, result, CT_OK) : NULL;
     ct_lock_release(&f->lock);
-    if (callbacks) {
-        run_callbacks(f, callbacks);
+    if (!idle_now) {
+        ct__future_run_callbacks(f, callbacks);
         ct_fetch_add_size(&pool->idle, 1);
     }
-    future_unref(f);
+    ct__future_unref(f);
+}
+
+/* Under pool->lock: unqueue every pending future, oldest first. */
+static ct_future *take_pending(ct_pool *pool)
+{
+    ct_future *first = pool->first;
+    pool->first = pool->last = NULL;
+    pool->pending = 0;
+    return first;
+}
+
+/* thread.py's _initializer_failed: the pool refuses work from now on, and the
+ * work no worker has started finishes with CT_EBROKEN (BrokenThreadPool). */
+static void break_pool(ct_pool *pool)
+{
+    ct_future *f;
+    ct_lock_acquire(&pool->lock);
+    ct_store_u8(&pool->broken, 1);
+    f = take_pending(pool);
+    ct_lock_release(&pool->lock);
+    while (f) {
+        ct_future *next = f->next_pending;
+        /* CT_EPERM: the caller settled it first (cancel, set_result), and so it stays. */
+        (void)ct__future_finish(f, NULL, CT_EBROKEN);
+        ct__future_unref(f);
+        f = next;
+    }
 }
 
 static void worker_main(void *arg)
 {
     ct_pool *pool = (ct_pool *)arg;
+    if (pool->initializer && pool->initializer(pool->initarg) != 0) {
+        break_pool(pool);
+        ct_fetch_add_size(&pool->idle, (size_t)-1);
+        pool_unref(pool);
+        return;
+    }
     ct_lock_acquire(&pool->lock);
     for (;;) {
         ct_future *f = pool->first;
@@ -468,8 +252,22 @@ void ct__pools_fork_child(void)
 
 int ct_pool_new(ct_pool **pool, size_t max_workers, const char *thread_name_prefix)
 {
+    ct_pool_options options = CT_POOL_OPTIONS_INIT;
+    options.max_workers = max_workers;
+    options.thread_name_prefix = thread_name_prefix;
+    return ct_pool_new_with_options(pool, &options);
+}
+
+int ct_pool_new_with_options(ct_pool **pool, const ct_pool_options *options)
+{
+    static const ct_pool_options defaults = CT_POOL_OPTIONS_INIT;
+    const char *thread_name_prefix;
+    size_t max_workers;
     ct_pool *p;
     if (!pool) return CT_EINVAL;
+    if (!options) options = &defaults;
+    thread_name_prefix = options->thread_name_prefix;
+    max_workers = options->max_workers;
     *pool = NULL;
     p = (ct_pool *)ct__calloc(1, sizeof *p);
     if (!p) return CT_ENOMEM;
@@ -492,11 +290,21 @@ int ct_pool_new(ct_pool **pool, size_t max_workers, const char *thread_name_pref
         max_workers = cpus + 4 < 32 ? (size_t)cpus + 4 : 32;
     }
     p->max_workers = max_workers;
+    p->initializer = options->initializer;
+    p->initarg = options->initarg;
     p->refs = 1;
     ct_lock_init(&p->lock);
     ct_condition_init_lock(&p->work_ready, &p->lock);
     register_open(p);
     *pool = p;
+    return CT_OK;
+}
+
+/* Under pool->lock: CT_OK, or why submit refuses work (broken first, as thread.py). */
+static int accepting_work(ct_pool *pool)
+{
+    if (pool->broken) return CT_EBROKEN;
+    if (pool->shutdown || ct_load_u8(&exiting)) return CT_ESHUTDOWN;
     return CT_OK;
 }
 
@@ -506,13 +314,14 @@ int ct_pool_submit(ct_pool *pool, ct_future **future, void *(*fn)(void *), void 
     int status = CT_OK;
     if (!pool || !future || !fn) return CT_EINVAL;
     *future = NULL;
-    f = future_new(fn, arg);
+    f = ct__future_new_work(fn, arg);
     if (!f) return CT_ENOMEM;
     ct_lock_acquire(&pool->lock);
-    if (pool->shutdown || ct_load_u8(&exiting)) {
+    status = accepting_work(pool);
+    if (status != CT_OK) {
         ct_lock_release(&pool->lock);
         ct__free(f);
-        return CT_ESHUTDOWN;
+        return status;
     }
     if (pool->pending + 1 > ct_load_size(&pool->idle) && pool->thread_count < pool->max_workers) {
         status = start_worker(pool);
@@ -537,20 +346,17 @@ void ct_pool_shutdown(ct_pool *pool, bool wait, bool cancel_futures)
 {
     ct_future *cancelled = NULL;
     size_t i, thread_count;
+    if (!pool) return;
     ct_lock_acquire(&pool->lock);
     pool->shutdown = true;
-    if (cancel_futures) {
-        cancelled = pool->first;
-        pool->first = pool->last = NULL;
-        pool->pending = 0;
-    }
+    if (cancel_futures) cancelled = take_pending(pool);
     thread_count = pool->thread_count;
     ct_condition_notify_all(&pool->work_ready);
     ct_lock_release(&pool->lock);
     while (cancelled) {
         ct_future *next = cancelled->next_pending;
         (void)ct_future_cancel(cancelled);
-        future_unref(cancelled);
+        ct__future_unref(cancelled);
         cancelled = next;
     }
     if (!wait) return;
@@ -571,4 +377,64 @@ void ct_pool_release(ct_pool *pool)
     ct_lock_release(&pool->lock);
     if (!shut_down) ct_pool_shutdown(pool, true, false);
     pool_unref(pool);
+}
+
+bool ct_pool_broken(ct_pool *pool)
+{
+    return pool && ct_load_u8(&pool->broken);
+}
+
+/* The futures of calls submitted but not collected, at most width of them:
+ * call i's future is slots[i % width]. */
+typedef struct map_window {
+    ct_future **slots;
+    size_t width, submitted, collected;
+} map_window;
+
+/* Python's finally in Executor.map: what has not started never will. */
+static void map_abandon(map_window *w)
+{
+    for (; w->collected < w->submitted; w->collected++) {
+        ct_future *f = w->slots[w->collected % w->width];
+        (void)ct_future_cancel(f);   /* false: it runs on, in the background */
+        ct_future_release(f);
+    }
+}
+
+/* Executor.map gathered into results. Every result is read and stored by the
+ * calling thread, as Python's generator yields it, so nothing writes to
+ * results once ct_pool_map has returned, however late a call finishes. */
+int ct_pool_map(ct_pool *pool, void *(*fn)(void *), void *const *args, void **results,
+                size_t n, double timeout, size_t buffersize)
+{
+    map_window w = { NULL, 0, 0, 0 };
+    int64_t deadline;
+    int status;
+    if (!pool || !fn || (n > 0 && (!args || !results))) return CT_EINVAL;
+    status = ct__deadline(timeout, &deadline);
+    if (status != CT_OK) return status;
+    ct_lock_acquire(&pool->lock);
+    status = accepting_work(pool);
+    ct_lock_release(&pool->lock);
+    if (status != CT_OK || n == 0) return status;
+    w.width = buffersize == 0 || buffersize > n ? n : buffersize;
+    w.slots = (ct_future **)ct__malloc(w.width * sizeof *w.slots);
+    if (!w.slots) return CT_ENOMEM;
+    while (w.collected < n) {
+        ct_future *f;
+        while (w.submitted < n && w.submitted - w.collected < w.width) {
+            status = ct_pool_submit(pool, &w.slots[w.submitted % w.width], fn, args[w.submitted]);
+            if (status != CT_OK) break;
+            w.submitted++;
+        }
+        if (status != CT_OK) break;
+        f = w.slots[w.collected % w.width];
+        status = ct__future_result_until(f, &results[w.collected], deadline);
+        if (status != CT_OK) break;
+        ct_future_release(f);
+        w.collected++;
+    }
+    map_abandon(&w);
+    ct__free(w.slots);
+    return status;
 }

@@ -12,7 +12,7 @@ const char *ct_strerror(int status)
     case CT_EOVERFLOW: return "timeout value is too large";
     case CT_ENOMEM: return "out of memory";
     case CT_EAGAIN: return "can't start new thread";
-    case CT_EBROKEN: return "barrier is broken";
+    case CT_EBROKEN: return "barrier or thread pool is broken";
     case CT_ECANCELLED: return "future was cancelled";
     case CT_EEMPTY: return "queue is empty";
     case CT_EFULL: return "queue is full";

@@ -52,8 +52,14 @@ SUITES = {
     "pool_100k_tasks": ("Pool: 100,000 empty tasks, submit -> all results", "tasks_per_s", "Mtasks/s",
                         "higher"),
     "pool_round_trip": ("Pool: one task's round trip (submit -> result)", "time", "us", "lower"),
+    "as_completed_collect": ("Collecting pool results as they finish: as_completed over 100,000 "
+                             "futures (futures_wait_loop: FIRST_COMPLETED waits over 10,000)",
+                             "futures_per_s", "Mfutures/s", "higher"),
+    "pool_map_100k": ("Pool: map over 100,000 empty calls (submit_result_loop: submit all, "
+                      "then each result)", "tasks_per_s", "Mtasks/s", "higher"),
 }
-SCALE = {"ns": 1.0, "us": 1e-3, "Mops/s": 1e-6, "Mitems/s": 1e-6, "Mtasks/s": 1e-6}
+SCALE = {"ns": 1.0, "us": 1e-3, "Mops/s": 1e-6, "Mitems/s": 1e-6, "Mtasks/s": 1e-6,
+         "Mfutures/s": 1e-6}
 
 
 # ------------------------------------------------------------------ reading
@@ -82,7 +88,7 @@ def load_bench(path):
         threads = int(m.group(1)) if m else 1
         entry = {"time": to_ns(b["real_time"], b["time_unit"])}
         for key in ("ops_per_s", "jain", "max_wait_us", "round_trips_per_s", "items_per_s",
-                    "tasks_per_s"):
+                    "tasks_per_s", "futures_per_s"):
             if key in b:
                 entry[key] = b[key]
         if "round_trips_per_s" in entry:

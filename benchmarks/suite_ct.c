@@ -240,13 +240,18 @@ static void pool_setup(bench_state *s)
     ct_future_release(r->futures[0]);
 }
 
-static void pool_teardown(bench_state *s)
+static void pool_run_release(bench_state *s, const char *rate_name)
 {
     pool_run *r = *(pool_run **)bench_shared_current();
     if (!r) return;
     if (r->pool) ct_pool_release(r->pool);
     free(r);
-    bench_report_span(s, "tasks_per_s", 1);
+    bench_report_span(s, rate_name, 1);
+}
+
+static void pool_teardown(bench_state *s)
+{
+    pool_run_release(s, "tasks_per_s");
 }
 
 static void pool_many_tasks(bench_state *s, int64_t n)
@@ -277,6 +282,85 @@ static void pool_round_trip(bench_state *s, int64_t n)
         ct_future_release(f);
     }
     bench_batch_end(s, n);
+}
+
+/* ----------------------------------------------- as_completed, pool_map
+ * Collecting 100,000 pool results as they finish: ct_as_completed against the
+ * loop users write without it, ct_futures_wait(FIRST_COMPLETED) over what is
+ * left, which rescans every pending future per call (O(n^2) at worst); the
+ * loop gets 10,000 futures so a run stays short, and both report futures per
+ * second. ct_pool_map over 100,000 empty calls against submit + result in a
+ * loop, the same work by hand. */
+
+#define BENCH_WAIT_LOOP_FUTURES 10000
+
+static void collect_teardown(bench_state *s)
+{
+    pool_run_release(s, "futures_per_s");
+}
+
+static void submit_all(pool_run *r, int count)
+{
+    for (int k = 0; k < count; k++) ct_pool_submit(r->pool, &r->futures[k], task_nothing, NULL);
+}
+
+static void as_completed_collect(bench_state *s, int64_t n)
+{
+    pool_run *r = *(pool_run **)bench_shared_current();
+    bench_batch_begin(s);
+    for (int64_t i = 0; i < n; i++) {
+        ct_as_completed *it;
+        ct_future *f;
+        submit_all(r, BENCH_POOL_TASKS);
+        if (ct_as_completed_new(&it, r->futures, BENCH_POOL_TASKS, CT_FOREVER) != CT_OK) {
+            bench_fail(s, "ct_as_completed_new failed");
+            return;
+        }
+        while (ct_as_completed_next(it, &f) == CT_OK) {
+            void *result;
+            ct_future_result(f, &result, CT_FOREVER);
+        }
+        ct_as_completed_release(it);
+        for (int k = 0; k < BENCH_POOL_TASKS; k++) ct_future_release(r->futures[k]);
+    }
+    bench_batch_end(s, n * BENCH_POOL_TASKS);
+}
+
+/* done, pending = wait(pending, return_when=FIRST_COMPLETED), until none is pending. */
+static void wait_loop_collect(bench_state *s, int64_t n)
+{
+    pool_run *r = *(pool_run **)bench_shared_current();
+    bench_batch_begin(s);
+    for (int64_t i = 0; i < n; i++) {
+        size_t pending = BENCH_WAIT_LOOP_FUTURES;
+        submit_all(r, BENCH_WAIT_LOOP_FUTURES);
+        while (pending > 0) {
+            ct_futures_wait(r->futures, pending, CT_FOREVER, CT_FIRST_COMPLETED);
+            for (size_t k = pending; k-- > 0;) {
+                void *result;
+                if (!ct_future_done(r->futures[k])) continue;
+                ct_future_result(r->futures[k], &result, CT_FOREVER);
+                ct_future_release(r->futures[k]);
+                r->futures[k] = r->futures[--pending];
+            }
+        }
+    }
+    bench_batch_end(s, n * BENCH_WAIT_LOOP_FUTURES);
+}
+
+static void pool_map_calls(bench_state *s, int64_t n)
+{
+    pool_run *r = *(pool_run **)bench_shared_current();
+    void **values = (void **)r->futures;   /* args and results: the calls return their argument */
+    bench_batch_begin(s);
+    for (int64_t i = 0; i < n; i++) {
+        for (int k = 0; k < BENCH_POOL_TASKS; k++) values[k] = NULL;
+        if (ct_pool_map(r->pool, task_nothing, values, values, BENCH_POOL_TASKS, CT_FOREVER, 0) != CT_OK) {
+            bench_fail(s, "ct_pool_map failed");
+            return;
+        }
+    }
+    bench_batch_end(s, n * BENCH_POOL_TASKS);
 }
 
 /* ----------------------------------------------------------- registration */
@@ -315,6 +399,13 @@ BENCH_REGISTER(register_cthreading)
 
     bench_add("pool_100k_tasks", me, pool_many_tasks, pool_setup, NULL, pool_teardown, NULL, 1, NULL);
     bench_add("pool_round_trip", me, pool_round_trip, pool_setup, NULL, pool_teardown, NULL, 16, NULL);
+    bench_add("as_completed_collect", me, as_completed_collect, pool_setup, NULL, collect_teardown,
+              NULL, 1, NULL);
+    bench_add("as_completed_collect", "futures_wait_loop", wait_loop_collect, pool_setup, NULL,
+              collect_teardown, NULL, 1, NULL);
+    bench_add("pool_map_100k", me, pool_map_calls, pool_setup, NULL, pool_teardown, NULL, 1, NULL);
+    bench_add("pool_map_100k", "submit_result_loop", pool_many_tasks, pool_setup, NULL, pool_teardown,
+              NULL, 1, NULL);
 
     bench_size("ct_lock", sizeof(ct_lock));
     bench_size("ct_rlock", sizeof(ct_rlock));

@@ -3,39 +3,13 @@
  * ct_futures_wait. */
 /* popen and the wait-status macros are POSIX, not C11. */
 #define _POSIX_C_SOURCE 200809L
-#include "harness.h"
+#include "pool_helpers.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SLACK 0.001
-
-static void *as_ptr(uintptr_t n) { return (void *)n; }
-static uintptr_t as_number(void *p) { return (uintptr_t)p; }
-
-static ct_pool *new_pool(size_t max_workers, const char *prefix)
-{
-    ct_pool *pool = NULL;
-    CHECK_OK(ct_pool_new(&pool, max_workers, prefix));
-    CHECK(pool != NULL);
-    return pool;
-}
-
-static ct_future *submit(ct_pool *pool, void *(*fn)(void *), void *arg)
-{
-    ct_future *f = NULL;
-    CHECK_OK(ct_pool_submit(pool, &f, fn, arg));
-    CHECK(f != NULL);
-    return f;
-}
-
-static uintptr_t result_of(ct_future *f)
-{
-    void *result = NULL;
-    CHECK_OK(ct_future_result(f, &result, CT_FOREVER));
-    return as_number(result);
-}
 
 /* Live threads whose name starts with "<prefix>_". */
 static size_t count_workers(const char *prefix)
@@ -57,69 +31,6 @@ static void wait_no_workers(const char *prefix)
     double give_up = ct_monotonic() + 10.0;
     while (count_workers(prefix) > 0) {
         CHECK_MSG(ct_monotonic() < give_up, "%s workers still alive", prefix);
-        ct_sleep(0.001);
-    }
-}
-
-static void *double_it(void *arg)
-{
-    return as_ptr(as_number(arg) * 2);
-}
-
-/* A task that waits for its gate to open, counting how many run at once. */
-typedef struct gate {
-    ct_lock lock;
-    ct_event open;
-    size_t running;
-    size_t most_running;
-    size_t finished;
-} gate;
-
-static void gate_init(gate *g)
-{
-    memset(g, 0, sizeof *g);
-    ct_lock_init(&g->lock);
-    ct_event_init(&g->open);
-}
-
-static void *wait_at_gate(void *arg)
-{
-    gate *g = (gate *)arg;
-    ct_lock_acquire(&g->lock);
-    if (++g->running > g->most_running) g->most_running = g->running;
-    ct_lock_release(&g->lock);
-    CHECK(ct_event_wait(&g->open, 30.0));
-    ct_lock_acquire(&g->lock);
-    g->running--;
-    g->finished++;
-    ct_lock_release(&g->lock);
-    return as_ptr(7);
-}
-
-static size_t gate_running(gate *g)
-{
-    size_t n;
-    ct_lock_acquire(&g->lock);
-    n = g->running;
-    ct_lock_release(&g->lock);
-    return n;
-}
-
-/* Waits up to 10 s for n tasks to be inside the gate. */
-static void wait_running(gate *g, size_t n)
-{
-    double give_up = ct_monotonic() + 10.0;
-    while (gate_running(g) < n) {
-        CHECK_MSG(ct_monotonic() < give_up, "only %zu of %zu tasks started", gate_running(g), n);
-        ct_sleep(0.001);
-    }
-}
-
-static void wait_future_running(ct_future *f)
-{
-    double give_up = ct_monotonic() + 10.0;
-    while (!ct_future_running(f)) {
-        CHECK_MSG(ct_monotonic() < give_up, "the future never started running");
         ct_sleep(0.001);
     }
 }
