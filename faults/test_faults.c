@@ -206,7 +206,7 @@ FAULT_SCENARIO(queue_priority_grows) { return queue_grows(CT_QUEUE_PRIORITY); }
 
 /* ---- the thread pool ------------------------------------------------------------ */
 
-#define TASKS 6
+#define TASKS 10   /* more than ct_futures_wait keeps on its stack (8) */
 
 static void *double_it(void *arg)
 {
