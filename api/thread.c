@@ -381,7 +381,7 @@ ct_thread *ct_current_thread(void)
     t = record_new(DUMMY, numbered_name("Dummy", &last_dummy_number), true, 1);
     if (!t) return NULL;
     t->ident = ct_get_ident();
-    if (ctb_thread_exit_hook(t) != CT_OK) {
+    if (ct__fault_now() || ctb_thread_exit_hook(t) != CT_OK) {
         ct__free(t->name);
         ct__free(t);
         return NULL;
