@@ -28,15 +28,23 @@ void ctb_yield(void);
 
 /* Start a detached OS thread running ct__thread_main(record). stack_size 0: the
  * OS default; otherwise already adjusted by ctb_stack_size_fit. CT_OK, CT_EAGAIN
- * or CT_ENOMEM. */
+ * or CT_ENOMEM. If the thread ends inside ct__thread_main without returning
+ * (pthread_exit, _endthreadex), the backend calls ct__thread_exited(record);
+ * nothing it does for that may fail once the thread runs, since nobody could
+ * be told (issue 10: a failed exit hook left joiners waiting forever). */
 int ctb_thread_create(void *record, size_t stack_size);
+
+/* Called by ct__thread_main in the thread ctb_thread_create started, once the
+ * target has returned: from here api/ finishes the record itself. */
+void ctb_thread_returned(void);
 
 /* Implemented by api/ for the backend: the body of every thread it starts. One
  * fixed entry point, so that starting a thread allocates nothing to carry a
  * function and its argument across. */
 void ct__thread_main(void *record);
 
-/* The nearest stack size the OS accepts for a request (0 stays 0). */
+/* The nearest stack size the OS accepts for a request (0 stays 0); never 0
+ * for a request that is not, however large (no wrap to the OS default). */
 size_t ctb_stack_size_fit(size_t size);
 
 /* The calling thread's OS id (gettid, GetCurrentThreadId). */
@@ -49,9 +57,9 @@ void ctb_thread_set_name(const char *name);
 /* Processors available to this process. */
 unsigned ctb_cpu_count(void);
 
-/* Arrange for ct__thread_exited(record) to run when the calling thread ends,
- * however it ends (returning, pthread_exit, ExitThread), for threads this
- * library did not start too. NULL cancels. CT_OK or CT_ENOMEM. */
+/* Arrange for ct__thread_exited(record) to run when the calling thread, one
+ * this library did not start (a Dummy), ends, however it ends (returning,
+ * pthread_exit, ExitThread). CT_OK or CT_ENOMEM. */
 int ctb_thread_exit_hook(void *record);
 
 /* Implemented by api/ for the backend: the exit hook's callback. */

@@ -25,6 +25,14 @@
 #  define CT_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #endif
 
+/* --- fault injection (alloc.c): see fault_injection.h; never fails outside
+ * a CT_FAULT_INJECTION build, where it compiles away. -------------------------- */
+#if defined(CT_FAULT_INJECTION)
+#  include "fault_injection.h"
+#else
+static inline bool ct__fault_now(void) { return false; }
+#endif
+
 /* --- time (time.c) ----------------------------------------------------------- */
 
 /* A timeout in seconds as a deadline on ctb_monotonic_ns: CT_FOREVER gives

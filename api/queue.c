@@ -233,7 +233,9 @@ int ct_queue_new(ct_queue **queue, ct_queue_kind kind, size_t maxsize,
 int ct_queue_put(ct_queue *queue, void *item, double timeout)
 {
     int64_t deadline;
-    int status = ct__deadline(timeout, &deadline);
+    int status;
+    if (!queue) return CT_EINVAL;
+    status = ct__deadline(timeout, &deadline);
     if (status != CT_OK) return status;
     ct_lock_acquire(&queue->mutex);
     while (!queue->is_shutdown && is_full(queue)) {
@@ -261,7 +263,7 @@ int ct_queue_get(ct_queue *queue, void **item, double timeout)
 {
     int64_t deadline;
     int status;
-    if (!item) return CT_EINVAL;
+    if (!queue || !item) return CT_EINVAL;
     status = ct__deadline(timeout, &deadline);
     if (status != CT_OK) return status;
     ct_lock_acquire(&queue->mutex);
@@ -287,6 +289,7 @@ int ct_queue_get(ct_queue *queue, void **item, double timeout)
 int ct_queue_task_done(ct_queue *queue)
 {
     int status = CT_OK;
+    if (!queue) return CT_EINVAL;
     ct_lock_acquire(&queue->mutex);
     if (queue->unfinished_tasks == 0) {
         status = CT_EINVAL;
@@ -300,7 +303,9 @@ int ct_queue_task_done(ct_queue *queue)
 int ct_queue_join(ct_queue *queue, double timeout)
 {
     int64_t deadline;
-    int status = ct__deadline(timeout, &deadline);
+    int status;
+    if (!queue) return CT_EINVAL;
+    status = ct__deadline(timeout, &deadline);
     if (status != CT_OK) return status;
     ct_lock_acquire(&queue->mutex);
     while (queue->unfinished_tasks > 0) {
@@ -318,6 +323,7 @@ int ct_queue_join(ct_queue *queue, double timeout)
 size_t ct_queue_qsize(ct_queue *queue)
 {
     size_t count;
+    if (!queue) return 0;
     ct_lock_acquire(&queue->mutex);
     count = queue->count;
     ct_lock_release(&queue->mutex);
@@ -326,12 +332,13 @@ size_t ct_queue_qsize(ct_queue *queue)
 
 bool ct_queue_empty(ct_queue *queue)
 {
-    return ct_queue_qsize(queue) == 0;
+    return queue && ct_queue_qsize(queue) == 0;
 }
 
 bool ct_queue_full(ct_queue *queue)
 {
     bool full;
+    if (!queue) return false;
     ct_lock_acquire(&queue->mutex);
     full = is_full(queue);
     ct_lock_release(&queue->mutex);
@@ -340,6 +347,7 @@ bool ct_queue_full(ct_queue *queue)
 
 void ct_queue_shutdown(ct_queue *queue, bool immediate)
 {
+    if (!queue) return;
     ct_lock_acquire(&queue->mutex);
     queue->is_shutdown = true;
     if (immediate) {

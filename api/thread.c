@@ -137,6 +137,18 @@ static void record_finish(ct_thread *t)
     record_release(t);
 }
 
+/* A record whose thread the OS refused ends as a finished one does: another
+ * thread (ct_enumerate, the exit-time join) may hold a reference taken while
+ * it was in the registry, and a ct_thread_native_id caller waits for `started`. */
+static void record_refused(ct_thread *t)
+{
+    registry_remove(t);
+    ct_event_set(&t->started);
+    ct_event_set(&t->finished);
+    record_release(t);   /* the thread's reference */
+    record_release(t);   /* the caller's */
+}
+
 void ct__thread_exited(void *record)
 {
     record_finish((ct_thread *)record);
@@ -275,11 +287,10 @@ void ct__thread_main(void *record)
     ct_thread *t = (ct_thread *)record;
     record_adopt_current(t);
     ctb_thread_set_name(t->name);
-    /* If the target ends the thread itself (pthread_exit, ExitThread), the
-     * backend's exit hook still finishes the record. */
-    ctb_thread_exit_hook(t);
+    /* If the target ends the thread itself (pthread_exit, _endthreadex), the
+     * backend still finishes the record (ctb_thread_create says how). */
     t->target(t->arg);
-    ctb_thread_exit_hook(NULL);
+    ctb_thread_returned();
     record_finish(t);
 }
 
@@ -309,11 +320,9 @@ int ct_thread_start(ct_thread **thread, void (*target)(void *), void *arg,
     t->arg = arg;
     stack_size = o->stack_size ? ctb_stack_size_fit(o->stack_size) : ct_load_size(&default_stack_size);
     registry_add(t);
-    status = ctb_thread_create(t, stack_size);
+    status = ct__fault_now() ? CT_EAGAIN : ctb_thread_create(t, stack_size);
     if (status != CT_OK) {
-        registry_remove(t);
-        ct__free(t->name);
-        ct__free(t);
+        record_refused(t);
         return status;
     }
     *thread = t;
@@ -372,7 +381,7 @@ ct_thread *ct_current_thread(void)
     t = record_new(DUMMY, numbered_name("Dummy", &last_dummy_number), true, 1);
     if (!t) return NULL;
     t->ident = ct_get_ident();
-    if (ctb_thread_exit_hook(t) != CT_OK) {
+    if (ct__fault_now() || ctb_thread_exit_hook(t) != CT_OK) {
         ct__free(t->name);
         ct__free(t);
         return NULL;
@@ -492,14 +501,17 @@ static ct_thread *next_to_join(void)
     return found;
 }
 
+/* As CPython's threading._shutdown, the main thread counts as finished before
+ * the wait: a non-daemon thread joining it (test_1_join_on_shutdown) returns
+ * instead of being waited for forever. */
 void ct_shutdown(void)
 {
     ct_thread *t;
     runtime_ensure();
+    if (self == main_record) ct_event_set(&main_record->finished);
     run_shutdown_hooks();
     while ((t = next_to_join()) != NULL) {
         ct__event_sleep_until(&t->finished, CTB_NEVER);
         record_release(t);
     }
-    if (self == main_record) ct_event_set(&main_record->finished);
 }

@@ -60,14 +60,16 @@ int ct_timer_start(ct_timer **timer, double interval, void (*function)(void *), 
 bool ct_timer_cancel(ct_timer *timer)
 {
     unsigned char waiting = WAITING;
-    bool stopped = ct_cas_u8(&timer->state, &waiting, CANCELLED);
+    bool stopped;
+    if (!timer) return false;
+    stopped = ct_cas_u8(&timer->state, &waiting, CANCELLED);
     ct_event_set(&timer->finished);
     return stopped;
 }
 
 int ct_timer_join(ct_timer *timer, double timeout)
 {
-    return ct_thread_join(timer->thread, timeout);
+    return timer ? ct_thread_join(timer->thread, timeout) : CT_EINVAL;
 }
 
 void ct_timer_release(ct_timer *timer)

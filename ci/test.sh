@@ -6,6 +6,8 @@
 #   dev       Debug, warnings as errors
 #   tsan      ThreadSanitizer
 #   asan      AddressSanitizer + UndefinedBehaviorSanitizer
+#   faults    fault injection under ASan + LeakSanitizer: each allocation and
+#             thread start of the faults/ scenarios failed in turn
 #   portable  POSIX backend without futex (the macOS path)
 #   clang     clang, the library with -Weverything (cmake/clang_everything.cmake)
 #   musl      musl libc, statically linked
@@ -21,7 +23,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 jobs="${CT_JOBS:-2}"
-stages=(dev tsan asan portable clang musl valgrind)
+stages=(dev tsan asan faults portable clang musl valgrind)
 deps_options=(--bench)   # the dev stage builds the benchmarks and runs them once (bench.smoke)
 if [[ -f backend/win32/backend.cmake ]]; then
   stages+=(win32)

@@ -8,6 +8,13 @@
 
 #if defined(_WIN32)
 #include <windows.h>
+#include <process.h>
+
+/* The library starts its threads with _beginthreadex: _endthreadex is their OS exit. */
+void foreign_thread_exit_current(void)
+{
+    _endthreadex(0);
+}
 
 static DWORD WINAPI foreign_entry(LPVOID raw)
 {
@@ -35,6 +42,11 @@ void foreign_thread_join(foreign_thread *thread)
 
 #else
 #include <pthread.h>
+
+void foreign_thread_exit_current(void)
+{
+    pthread_exit(NULL);
+}
 
 static void *foreign_entry(void *raw)
 {

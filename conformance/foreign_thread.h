@@ -14,6 +14,10 @@ typedef struct foreign_thread {
  * on success. The struct must stay in place until foreign_thread_join. */
 int foreign_thread_start(foreign_thread *thread, void (*fn)(void *), void *arg);
 
+/* End the calling thread at once, by the OS's own call (pthread_exit,
+ * _endthreadex), without returning from its function. */
+void foreign_thread_exit_current(void);
+
 /* Wait until the OS thread has ended, its thread-exit work included. */
 void foreign_thread_join(foreign_thread *thread);
 

@@ -129,6 +129,42 @@ TEST(non_daemon_started_by_daemon)
     check_daemon_contract("nested", &run);
 }
 
+/* issue 10 item 1: a non-daemon thread joining the main thread. At shutdown
+ * the main thread counts as finished before the wait for non-daemon threads
+ * (CPython's threading._shutdown), so the join returns and the process exits. */
+static void check_join_main(const char *mode, child_run *run)
+{
+    const char *main_end, *thread_end;
+    run_child(mode, run);
+    CHECK_EQ(run->exit_status, 0);
+    main_end = strstr(run->output, "end of main");
+    thread_end = strstr(run->output, "end of thread");
+    CHECK_MSG(main_end != NULL, "the child did not get going");
+    CHECK_MSG(thread_end != NULL, "the join of the main thread never returned");
+    CHECK_MSG(main_end < thread_end, "the main thread was joined before it ended");
+    CHECK_LE_D(run->seconds, CHILD_TIME_LIMIT);
+}
+
+TEST_TIMEOUT(join_main_then_return, 20)
+{
+    child_run run;
+    check_join_main("join_main_return", &run);
+}
+
+TEST_TIMEOUT(join_main_then_exit, 20)
+{
+    child_run run;
+    check_join_main("join_main_exit", &run);
+}
+
+TEST_TIMEOUT(join_main_then_shutdown, 20)
+{
+    child_run run;
+    check_join_main("join_main_shutdown", &run);
+    CHECK_MSG(strstr(run.output, "shutdown returned") != NULL, "ct_shutdown did not return");
+    CHECK(strstr(run.output, "end of thread") < strstr(run.output, "shutdown returned"));
+}
+
 /* ct_shutdown inside this process: it waits for non-daemon threads, not for
  * daemons (the harness's watchdog is one). It is the test's last call. */
 typedef struct slow_work {

@@ -790,3 +790,22 @@ TEST(timed_gets_lose_nothing)
     CHECK_EQ_U(total, ITEMS);
     ct_queue_release(q);
 }
+
+/* issue 10 item 5: NULL handles are refused, as ct_thread_* and _release do. */
+TEST(null_handles)
+{
+    void *item = as_item(7);
+    CHECK_STATUS(ct_queue_put(NULL, item, 0), CT_EINVAL);
+    CHECK_STATUS(ct_queue_put(NULL, item, CT_FOREVER), CT_EINVAL);
+    CHECK_STATUS(ct_queue_get(NULL, &item, 0), CT_EINVAL);
+    CHECK_STATUS(ct_queue_get(NULL, &item, CT_FOREVER), CT_EINVAL);
+    CHECK(as_number(item) == 7);
+    CHECK_STATUS(ct_queue_task_done(NULL), CT_EINVAL);
+    CHECK_STATUS(ct_queue_join(NULL, CT_FOREVER), CT_EINVAL);
+    CHECK_EQ_U(ct_queue_qsize(NULL), 0);
+    CHECK(!ct_queue_empty(NULL));
+    CHECK(!ct_queue_full(NULL));
+    ct_queue_shutdown(NULL, false);
+    ct_queue_shutdown(NULL, true);
+    ct_queue_release(NULL);
+}

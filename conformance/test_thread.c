@@ -625,3 +625,105 @@ TEST(monotonic_never_goes_back)
     ct_sleep(0.01);
     CHECK_GE_D(ct_monotonic() - first, 0.01 - SLACK);
 }
+
+/* ---- refusals and early ends ---------------------------------------------- */
+
+/* A stack no system can reserve: the OS refuses the thread. */
+#define IMPOSSIBLE_STACK (SIZE_MAX / 2)
+
+/* The OS refuses the thread (glibc, Win32), or the size itself (musl:
+ * EINVAL above SIZE_MAX / 4, Python's ValueError from stack_size()). */
+static bool refused_stack(int status)
+{
+    return status == CT_EAGAIN || status == CT_ENOMEM || status == CT_EINVAL;
+}
+
+typedef struct enumerator {
+    ct_event stop;
+    size_t seen;
+} enumerator;
+
+/* Looks at every thread it can see, as a monitoring thread would. */
+static void enumerate_until_stopped(void *arg)
+{
+    enumerator *e = (enumerator *)arg;
+    ct_thread *seen[64];
+    while (!ct_event_is_set(&e->stop)) {
+        size_t n = ct_enumerate(seen, 64), i;
+        if (n > 64) n = 64;
+        for (i = 0; i < n; i++) {
+            CHECK(ct_thread_name(seen[i]) != NULL && ct_thread_name(seen[i])[0] != '\0');
+            (void)ct_thread_is_alive(seen[i]);
+            (void)ct_thread_native_id(seen[i]);   /* waits for the start: must not hang */
+            ct_thread_release(seen[i]);
+        }
+        e->seen += n;
+    }
+}
+
+/* issue 10 item 2: a refused thread's record was freed while still reachable
+ * through the registry (ASan: heap-use-after-free in ct_thread_is_alive). */
+TEST(refused_start_is_safe_for_enumerators)
+{
+    enumerator e;
+    ct_thread_options options = CT_THREAD_OPTIONS_INIT;
+    ct_thread *watcher, *never = NULL;
+    size_t baseline = ct_active_count(), refused = 0;
+    double until = ct_monotonic() + 1.0;
+    memset(&e, 0, sizeof e);
+    ct_event_init(&e.stop);
+    watcher = start_with(enumerate_until_stopped, &e, NULL);
+    options.stack_size = IMPOSSIBLE_STACK;
+    while (ct_monotonic() < until) {
+        int status = ct_thread_start(&never, set_flag, NULL, &options);
+        CHECK_MSG(refused_stack(status), "a %zu-byte stack gave %s", (size_t)IMPOSSIBLE_STACK,
+                  ct_strerror(status));
+        refused++;
+    }
+    ct_event_set(&e.stop);
+    ct_test_join(watcher);
+    CHECK_GT(refused, 0);
+    CHECK_GT(e.seen, 0);
+    CHECK_EQ_U(ct_active_count(), baseline);
+}
+
+/* issue 10 item 4: page rounding of SIZE_MAX wrapped to 0, the OS default. */
+TEST(huge_stack_size_does_not_wrap)
+{
+    ct_thread_options options = CT_THREAD_OPTIONS_INIT;
+    ct_thread *thread = NULL;
+    int ran = 0, status;
+    size_t stored;
+    options.stack_size = SIZE_MAX;
+    status = ct_thread_start(&thread, set_flag, &ran, &options);
+    CHECK_MSG(refused_stack(status), "a SIZE_MAX stack gave %s", ct_strerror(status));
+    CHECK_EQ(ran, 0);
+    CHECK_EQ_U(ct_stack_size(SIZE_MAX), 0);
+    stored = ct_stack_size(0);
+    CHECK_MSG(stored != 0, "ct_stack_size(SIZE_MAX) stored 0, the OS default");
+}
+
+typedef struct early_end {
+    int before;
+    int after;
+} early_end;
+
+static void end_own_thread(void *arg)
+{
+    early_end *e = (early_end *)arg;
+    e->before = 1;
+    foreign_thread_exit_current();
+    e->after = 1;
+}
+
+/* issue 10 item 3: a target that ends its thread itself still finishes its record. */
+TEST(target_ending_its_own_thread)
+{
+    early_end e = { 0, 0 };
+    ct_thread *thread = start_with(end_own_thread, &e, NULL);
+    CHECK_OK(ct_thread_join(thread, 30.0));
+    CHECK(!ct_thread_is_alive(thread));
+    CHECK_EQ(e.before, 1);
+    CHECK_EQ(e.after, 0);
+    ct_thread_release(thread);
+}

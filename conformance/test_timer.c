@@ -189,3 +189,12 @@ TEST(bad_interval_is_einval)
     CHECK(!ct_event_wait(&f.fired, 0.1));
     CHECK_EQ(f.runs, 0);
 }
+
+/* issue 10 item 5: NULL handles are refused, as ct_thread_* and _release do. */
+TEST(null_handles)
+{
+    CHECK(!ct_timer_cancel(NULL));
+    CHECK_STATUS(ct_timer_join(NULL, 0), CT_EINVAL);
+    CHECK_STATUS(ct_timer_join(NULL, CT_FOREVER), CT_EINVAL);
+    ct_timer_release(NULL);
+}

@@ -75,12 +75,19 @@ void ctb_parker_wake(ctb_parker *parker)
 struct ctb_parker {
     pthread_mutex_t mutex;
     pthread_cond_t cond;
-    bool ready;
+    bool ready;    /* mutex and cond initialized, not yet destroyed */
     bool permit;
 };
 
-static _Thread_local struct ctb_parker self_parker = { PTHREAD_MUTEX_INITIALIZER,
-                                                        PTHREAD_COND_INITIALIZER, false, false };
+/* Zeroed, not PTHREAD_*_INITIALIZER: the objects are set up once with
+ * pthread_*_init (a condition variable may need a clock attribute, and
+ * initializing one over a static initializer is undefined). */
+static _Thread_local struct ctb_parker self_parker;
+
+static void check(int err, const char *what)
+{
+    if (err != 0) ctb_fatal(what, err);
+}
 
 #if defined(CT_USE_CONDATTR_SETCLOCK)
 static void parker_cond_init(pthread_cond_t *cond)
@@ -101,7 +108,7 @@ static int parker_cond_wait_until(ctb_parker *parker, int64_t deadline)
 #elif defined(CT_HAVE_COND_TIMEDWAIT_RELATIVE_NP)
 static void parker_cond_init(pthread_cond_t *cond)
 {
-    (void)cond; /* the static initializer is enough: waits are relative */
+    check(pthread_cond_init(cond, NULL), "pthread_cond_init");   /* waits are relative */
 }
 
 static int parker_cond_wait_until(ctb_parker *parker, int64_t deadline)
@@ -112,7 +119,7 @@ static int parker_cond_wait_until(ctb_parker *parker, int64_t deadline)
 #else
 static void parker_cond_init(pthread_cond_t *cond)
 {
-    (void)cond;
+    check(pthread_cond_init(cond, NULL), "pthread_cond_init");
 }
 
 /* Only CLOCK_REALTIME deadlines exist here: sleep in slices of at most 50 ms so
@@ -129,19 +136,38 @@ static int parker_cond_wait_until(ctb_parker *parker, int64_t deadline)
 }
 #endif
 
+/* The mutex and condition are destroyed at thread exit by a key's destructor:
+ * where they are heap objects (FreeBSD) they would leak, one pair per thread
+ * (issue 10). A later destructor that parks again sets them up anew, and
+ * POSIX's next destructor pass destroys them again. */
+static pthread_key_t parker_key;
+static pthread_once_t parker_key_once = PTHREAD_ONCE_INIT;
+
+static void parker_destroy(void *raw)
+{
+    ctb_parker *parker = (ctb_parker *)raw;
+    parker->ready = false;
+    check(pthread_cond_destroy(&parker->cond), "pthread_cond_destroy");
+    check(pthread_mutex_destroy(&parker->mutex), "pthread_mutex_destroy");
+}
+
+static void parker_key_create(void)
+{
+    check(pthread_key_create(&parker_key, parker_destroy), "pthread_key_create");
+}
+
 ctb_parker *ctb_parker_current(void)
 {
     ctb_parker *parker = &self_parker;
     if (!parker->ready) {
+        check(pthread_once(&parker_key_once, parker_key_create), "pthread_once");
+        check(pthread_mutex_init(&parker->mutex, NULL), "pthread_mutex_init");
         parker_cond_init(&parker->cond);
         parker->ready = true;
+        /* Without the key (ENOMEM) the pair is only left to the end of the process. */
+        (void)pthread_setspecific(parker_key, parker);
     }
     return parker;
-}
-
-static void check(int err, const char *what)
-{
-    if (err != 0) ctb_fatal(what, err);
 }
 
 int ctb_parker_wait(ctb_parker *parker, int64_t deadline)

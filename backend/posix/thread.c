@@ -19,10 +19,23 @@
 #  include <pthread_np.h>
 #endif
 
+/* A cleanup handler runs when the target ends the thread with pthread_exit;
+ * unlike a key's value it needs no memory, so it cannot fail after start. */
+static void ended_early(void *record)
+{
+    ct__thread_exited(record);
+}
+
 static void *trampoline(void *record)
 {
+    pthread_cleanup_push(ended_early, record);
     ct__thread_main(record);
+    pthread_cleanup_pop(0);
     return NULL;
+}
+
+void ctb_thread_returned(void)
+{
 }
 
 static int status_from_errno(int err)
@@ -54,6 +67,7 @@ size_t ctb_stack_size_fit(size_t size)
     if (page <= 0) page = 4096;
     if (minimum < 32768) minimum = 32768;   /* threading.stack_size's own floor */
     if (size < minimum) size = minimum;
+    if (size > SIZE_MAX - (size_t)page) return SIZE_MAX / (size_t)page * (size_t)page;
     return (size + (size_t)page - 1) / (size_t)page * (size_t)page;
 }
 

@@ -28,6 +28,12 @@ static unsigned __stdcall trampoline(void *raw)
 {
     thread_slot *slot = (thread_slot *)raw;
     current_slot = slot;
+    /* _endthreadex and ExitThread unwind nothing: only the fiber-local slot's
+     * callback sees such an end. Its first value in a thread may need memory;
+     * a thread that cannot have it stops the process loudly rather than let
+     * an early end hang every joiner. */
+    if (ctb_thread_exit_hook(slot->record) != CT_OK)
+        ctb_fatal("FlsSetValue for a new thread", (int)GetLastError());
     ct__thread_main(slot->record);
     InterlockedExchange(&slot->returned, 1);
     return 0;
@@ -236,12 +242,18 @@ static BOOL CALLBACK exit_slot_create(INIT_ONCE *once, void *param, void **conte
 
 int ctb_thread_exit_hook(void *record)
 {
-    /* NULL: the target has returned and api/ now finishes the record, which
-     * releases joiners. Mark the thread as ending first: a joiner may then
-     * let the process exit while this thread is still on its way out. */
-    if (!record && current_slot) InterlockedExchange(&current_slot->returned, 1);
     if (!InitOnceExecuteOnce(&exit_slot_once, exit_slot_create, NULL, NULL)) return CT_ENOMEM;
     return FlsSetValue(exit_slot, record) ? CT_OK : CT_ENOMEM;
+}
+
+/* The target has returned and api/ now finishes the record, which releases
+ * joiners. Mark the thread as ending first: a joiner may then let the process
+ * exit while this thread is still on its way out. Clearing a value that is set
+ * needs no memory. */
+void ctb_thread_returned(void)
+{
+    InterlockedExchange(&current_slot->returned, 1);
+    FlsSetValue(exit_slot, NULL);
 }
 
 /* atexit in a DLL fills that DLL's own table, run at DLL_PROCESS_DETACH: after

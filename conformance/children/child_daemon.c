@@ -8,6 +8,11 @@
  *   exit      main calls exit(0)
  *   shutdown  main calls ct_shutdown(), prints "shutdown returned", returns
  *   nested    as return, but the worker is started (daemon = 0) by a daemon
+ *
+ * With join_main_return, join_main_exit or join_main_shutdown, main ends the
+ * same three ways while a non-daemon thread joins the main thread: the output
+ * must be "end of main", then "end of thread", and the process must exit, as
+ * test_threading.ThreadJoinOnShutdown.test_1_join_on_shutdown expects.
  */
 #include <cthreading.h>
 
@@ -86,14 +91,38 @@ static void daemon_starting_worker(void *unused)
     say("DAEMON-LEAKED (worker's parent)");
 }
 
+static void join_main_thread(void *unused)
+{
+    (void)unused;
+    ct_semaphore_release(&running, 1);
+    if (ct_thread_join(ct_main_thread(), CT_FOREVER) != CT_OK) exit(4);
+    say("end of thread");
+}
+
+static int join_main(const char *how)
+{
+    ct_thread_release(start(join_main_thread, 0));
+    ct_semaphore_acquire(&running);
+    ct_sleep(0.1);   /* the thread is waiting in its join */
+    say("end of main");
+    if (strcmp(how, "exit") == 0) exit(0);
+    if (strcmp(how, "shutdown") == 0) {
+        ct_shutdown();
+        say("shutdown returned");
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
     int threads = 0, i;
 
+    if (strncmp(mode, "join_main_", strlen("join_main_")) == 0)
+        return join_main(mode + strlen("join_main_"));
     if (strcmp(mode, "return") && strcmp(mode, "exit") && strcmp(mode, "shutdown") &&
         strcmp(mode, "nested")) {
-        fprintf(stderr, "usage: child_daemon return|exit|shutdown|nested\n");
+        fprintf(stderr, "usage: child_daemon return|exit|shutdown|nested|join_main_{return,exit,shutdown}\n");
         return 2;
     }
     ct_thread_release(start(daemon_parent, 1));
