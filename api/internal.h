@@ -81,6 +81,15 @@ bool ct__waking(const void *key);
  * change when it looks at the word afterwards. */
 bool ct__still_waking(const void *key);
 
+/* Wake the threads parked on key that a primitive picks, all in one look at
+ * the queue, under the bucket lock: survey(arg, waiter) sees every waiter on
+ * key, oldest first, then survey(arg, NULL) once (where the primitive updates
+ * its word, knowing who waits); then pick(arg, waiter) sees each waiter again
+ * and returns its token, or CT__LEAVE_PARKED to leave it parked. Returns how
+ * many were woken. */
+size_t ct__unpark_picked(const void *key, void (*survey)(void *arg, const ct__waiter *waiter),
+                         uintptr_t (*pick)(void *arg, const ct__waiter *waiter), void *arg);
+
 /* Whether any thread is parked on key now. */
 bool ct__parked(const void *key);
 

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: MIT */
+/* ct_rwlock: the word's bits are documented next to ct_rwlock in cthreading.h.
+ * Modelled on CPython 3.13's _PyRWMutex (Python/lock.c): one word, threads
+ * parked on its address. Unlike _PyRWMutex, whose unlock wakes everyone to
+ * race again, a release that finds parked threads decides who goes next under
+ * the parking lot's bucket lock and hands the lock over (settle below), so
+ * that a writer's release admits exactly the readers waiting then, and a timed
+ * waiter that leaves can never strand the others.
+ *
+ * The parked bits change only in two ways: a thread about to park sets its
+ * bit with a compare-and-swap, then validates under the bucket lock; settle,
+ * under that lock, rewrites them from the queue it sees. So a thread whose bit
+ * settle cleared before it was queued fails validation and looks again, and
+ * every thread queued is covered by a bit that some release will act on.
+ */
+#include "internal.h"
+
+#define WRITER ((uint64_t)CT__RW_WRITER)
+#define READERS_PARKED ((uint64_t)CT__RW_READERS_PARKED)
+#define WRITERS_PARKED ((uint64_t)CT__RW_WRITERS_PARKED)
+#define PARKED (READERS_PARKED | WRITERS_PARKED)
+#define READER ((uint64_t)CT__RW_READER)
+/* 2^61 read holds cannot be outstanding (one a nanosecond takes 73 years), so
+ * the count never carries into nothing. */
+
+#define TOKEN_READ 1    /* woken holding the lock for reading */
+#define TOKEN_WRITE 2   /* woken holding the lock for writing */
+
+static uint64_t readers(uint64_t v)
+{
+    return v / READER;
+}
+
+static bool held(uint64_t v)
+{
+    return (v & WRITER) || readers(v) > 0;
+}
+
+typedef struct rw_waiter {
+    ct_rwlock *rwlock;
+    bool writer;
+} rw_waiter;
+
+/* --- settle: who goes next, decided under the bucket lock ---------------------- */
+
+typedef enum release_mode { RELEASE_NONE, RELEASE_READ, RELEASE_WRITE } release_mode;
+
+typedef struct settle_state {
+    ct_rwlock *rwlock;
+    release_mode mode;
+    size_t readers_queued, writers_queued;
+    uintptr_t grant;   /* TOKEN_READ: every queued reader; TOKEN_WRITE: the first writer */
+    int status;
+} settle_state;
+
+static void survey(void *arg, const ct__waiter *waiter)
+{
+    settle_state *st = (settle_state *)arg;
+    uint64_t v, next;
+    if (waiter) {
+        if (((const rw_waiter *)waiter->ctx)->writer) st->writers_queued++;
+        else st->readers_queued++;
+        return;
+    }
+    v = ct_load_u64(&st->rwlock->word);
+    for (;;) {
+        size_t readers_left = st->readers_queued, writers_left = st->writers_queued;
+        next = v & ~PARKED;
+        st->grant = 0;
+        if (st->mode == RELEASE_READ) {
+            if (readers(v) == 0) break;
+            next -= READER;
+        } else if (st->mode == RELEASE_WRITE) {
+            if (!(v & WRITER)) break;
+            next &= ~WRITER;
+        }
+        /* A writer's release admits the readers waiting then; otherwise a
+         * free lock goes to the first writer. Readers held back by writers
+         * that have all left go in beside the readers holding it. */
+        bool readers_go = readers_left > 0 && !(next & WRITER) &&
+                          (st->mode == RELEASE_WRITE || writers_left == 0);
+        if (readers_go) {
+            st->grant = TOKEN_READ;
+            next += (uint64_t)readers_left * READER;
+            readers_left = 0;
+        } else if (writers_left > 0 && !held(next)) {
+            st->grant = TOKEN_WRITE;
+            next |= WRITER;
+            writers_left--;
+        }
+        if (readers_left > 0) next |= READERS_PARKED;
+        if (writers_left > 0) next |= WRITERS_PARKED;
+        if (ct_cas_u64(&st->rwlock->word, &v, next)) return;
+    }
+    /* Not held in that mode: another thread released it first. */
+    st->grant = 0;
+    st->status = CT_EPERM;
+}
+
+static uintptr_t pick(void *arg, const ct__waiter *waiter)
+{
+    settle_state *st = (settle_state *)arg;
+    bool writer = ((const rw_waiter *)waiter->ctx)->writer;
+    if (st->grant == TOKEN_READ && !writer) return TOKEN_READ;
+    if (st->grant == TOKEN_WRITE && writer) {
+        st->grant = 0;   /* the first writer only */
+        return TOKEN_WRITE;
+    }
+    return CT__LEAVE_PARKED;
+}
+
+/* Releases in mode (or nothing), then wakes whoever that lets in. */
+static int settle(ct_rwlock *rwlock, release_mode mode)
+{
+    settle_state st = { rwlock, mode, 0, 0, 0, CT_OK };
+    ct__unpark_picked(rwlock, survey, pick, &st);
+    return st.status;
+}
+
+/* --- acquire ----------------------------------------------------------------- */
+
+/* Under the bucket lock: sleep only while the bit this thread set is still
+ * there (so some release will settle) and the lock is still closed to it. */
+static bool reader_must_wait(void *ctx)
+{
+    uint64_t v = ct_load_u64(&((rw_waiter *)ctx)->rwlock->word);
+    return (v & READERS_PARKED) && (v & (WRITER | WRITERS_PARKED));
+}
+
+static bool writer_must_wait(void *ctx)
+{
+    uint64_t v = ct_load_u64(&((rw_waiter *)ctx)->rwlock->word);
+    return (v & WRITERS_PARKED) && held(v);
+}
+
+/* Parks until handed the lock in the waiter's mode (CT_OK), or the deadline
+ * (CT_ETIMEDOUT), or a change of the word (CT_EAGAIN: look again). */
+static int wait_for_handoff(rw_waiter *self, int64_t deadline)
+{
+    uintptr_t token = 0;
+    int status = ct__park(self->rwlock, deadline, self->writer ? writer_must_wait : reader_must_wait,
+                          NULL, self, &token);
+    if (status == CT_OK && token != (self->writer ? TOKEN_WRITE : TOKEN_READ)) return CT_EAGAIN;
+    return status;
+}
+
+static int acquire_read_until(ct_rwlock *rwlock, int64_t deadline)
+{
+    rw_waiter self = { rwlock, false };
+    for (;;) {
+        uint64_t v = ct_load_relaxed_u64(&rwlock->word);
+        if (!(v & (WRITER | WRITERS_PARKED))) {
+            if (ct_cas_u64(&rwlock->word, &v, v + READER)) return CT_OK;
+            continue;
+        }
+        if (deadline == 0) return CT_ETIMEDOUT;
+        if (!(v & READERS_PARKED) && !ct_cas_u64(&rwlock->word, &v, v | READERS_PARKED)) continue;
+        int status = wait_for_handoff(&self, deadline);
+        if (status == CT_OK) return CT_OK;   /* acquired after waiting */
+        /* A reader that leaves strands nobody: at worst its bit costs the next
+         * release a settle, which clears it. */
+        if (status == CT_ETIMEDOUT) return CT_ETIMEDOUT;
+    }
+}
+
+static int acquire_write_until(ct_rwlock *rwlock, int64_t deadline)
+{
+    rw_waiter self = { rwlock, true };
+    for (;;) {
+        uint64_t v = ct_load_relaxed_u64(&rwlock->word);
+        if (!held(v)) {
+            if (ct_cas_u64(&rwlock->word, &v, v | WRITER)) return CT_OK;
+            continue;
+        }
+        if (deadline == 0) return CT_ETIMEDOUT;
+        if (!(v & WRITERS_PARKED) && !ct_cas_u64(&rwlock->word, &v, v | WRITERS_PARKED)) continue;
+        int status = wait_for_handoff(&self, deadline);
+        if (status == CT_OK) return CT_OK;   /* acquired after waiting */
+        if (status == CT_ETIMEDOUT) {
+            /* Readers held back by this writer alone must not wait for a
+             * release that may never come: let them in now. */
+            settle(rwlock, RELEASE_NONE);
+            return CT_ETIMEDOUT;
+        }
+    }
+}
+
+/* --- the API ----------------------------------------------------------------- */
+
+void ct_rwlock_init(ct_rwlock *rwlock)
+{
+    rwlock->word = 0;
+}
+
+void ct_rwlock_acquire_read(ct_rwlock *rwlock)
+{
+    (void)acquire_read_until(rwlock, CTB_NEVER);
+}
+
+int ct_rwlock_acquire_read_timeout(ct_rwlock *rwlock, double timeout)
+{
+    int64_t deadline;
+    int status = ct__deadline(timeout, &deadline);
+    if (status != CT_OK) return status;
+    return acquire_read_until(rwlock, deadline);
+}
+
+void ct_rwlock_acquire_write(ct_rwlock *rwlock)
+{
+    (void)acquire_write_until(rwlock, CTB_NEVER);
+}
+
+int ct_rwlock_acquire_write_timeout(ct_rwlock *rwlock, double timeout)
+{
+    int64_t deadline;
+    int status = ct__deadline(timeout, &deadline);
+    if (status != CT_OK) return status;
+    return acquire_write_until(rwlock, deadline);
+}
+
+int ct_rwlock_release_read(ct_rwlock *rwlock)
+{
+    uint64_t v = ct_load_relaxed_u64(&rwlock->word);
+    for (;;) {
+        if (readers(v) == 0) return CT_EPERM;
+        /* The last reader out with threads parked hands the lock on. */
+        if (readers(v) == 1 && (v & PARKED)) return settle(rwlock, RELEASE_READ);
+        if (ct_cas_u64(&rwlock->word, &v, v - READER)) return CT_OK;
+    }
+}
+
+int ct_rwlock_release_write(ct_rwlock *rwlock)
+{
+    uint64_t v = ct_load_relaxed_u64(&rwlock->word);
+    for (;;) {
+        if (!(v & WRITER)) return CT_EPERM;
+        if (v & PARKED) return settle(rwlock, RELEASE_WRITE);
+        if (ct_cas_u64(&rwlock->word, &v, v & ~WRITER)) return CT_OK;
+    }
+}
