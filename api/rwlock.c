@@ -192,7 +192,7 @@ void ct_rwlock_init(ct_rwlock *rwlock)
     rwlock->word = 0;
 }
 
-void ct_rwlock_acquire_read(ct_rwlock *rwlock)
+void (ct_rwlock_acquire_read)(ct_rwlock *rwlock)
 {
     (void)acquire_read_until(rwlock, CTB_NEVER);
 }
@@ -205,7 +205,7 @@ int ct_rwlock_acquire_read_timeout(ct_rwlock *rwlock, double timeout)
     return acquire_read_until(rwlock, deadline);
 }
 
-void ct_rwlock_acquire_write(ct_rwlock *rwlock)
+void (ct_rwlock_acquire_write)(ct_rwlock *rwlock)
 {
     (void)acquire_write_until(rwlock, CTB_NEVER);
 }
@@ -218,7 +218,7 @@ int ct_rwlock_acquire_write_timeout(ct_rwlock *rwlock, double timeout)
     return acquire_write_until(rwlock, deadline);
 }
 
-int ct_rwlock_release_read(ct_rwlock *rwlock)
+int (ct_rwlock_release_read)(ct_rwlock *rwlock)
 {
     uint64_t v = ct_load_relaxed_u64(&rwlock->word);
     for (;;) {
@@ -229,7 +229,7 @@ int ct_rwlock_release_read(ct_rwlock *rwlock)
     }
 }
 
-int ct_rwlock_release_write(ct_rwlock *rwlock)
+int (ct_rwlock_release_write)(ct_rwlock *rwlock)
 {
     uint64_t v = ct_load_relaxed_u64(&rwlock->word);
     for (;;) {

@@ -510,3 +510,23 @@ TEST(exported_functions_by_address)
     CHECK_STATUS(release_write(&rw), CT_EPERM);
     CHECK_STATUS(release_read(&rw), CT_EPERM);
 }
+
+/* Taken by the inline fast path, released by the exported function, and back. */
+TEST(inline_and_exported_paths_mix)
+{
+    ct_rwlock rw = CT_RWLOCK_INIT;
+    ct_rwlock_acquire_read(&rw);
+    (ct_rwlock_acquire_read)(&rw);
+    CHECK_STATUS(ct_rwlock_acquire_write_timeout(&rw, 0), CT_ETIMEDOUT);
+    CHECK_OK((ct_rwlock_release_read)(&rw));
+    CHECK_OK(ct_rwlock_release_read(&rw));
+    CHECK_STATUS(ct_rwlock_release_read(&rw), CT_EPERM);
+    CHECK_STATUS((ct_rwlock_release_read)(&rw), CT_EPERM);
+    (ct_rwlock_acquire_write)(&rw);
+    CHECK_STATUS(ct_rwlock_release_read(&rw), CT_EPERM);
+    CHECK_OK(ct_rwlock_release_write(&rw));
+    ct_rwlock_acquire_write(&rw);
+    CHECK_OK((ct_rwlock_release_write)(&rw));
+    CHECK_STATUS(ct_rwlock_release_write(&rw), CT_EPERM);
+    CHECK(can_write_now(&rw));
+}
