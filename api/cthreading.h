@@ -131,7 +131,6 @@ CT_API int  ct__lock_release_slow(ct_lock *lock);
         __atomic_compare_exchange_n((p), &(expected), (desired), 0, (order), __ATOMIC_RELAXED)
 #    define CT__LOAD_BYTE(p, order) __atomic_load_n((p), (order))
 #    define CT__CAS_U64 CT__CAS_BYTE
-#    define CT__LOAD_U64_RELAXED(p) __atomic_load_n((p), __ATOMIC_RELAXED)
 #    define CT__ACQUIRE __ATOMIC_ACQUIRE
 #    define CT__RELEASE __ATOMIC_RELEASE
 #  elif defined(_MSC_VER)
@@ -145,11 +144,16 @@ char _InterlockedCompareExchange8(char volatile *dest, char desired, char expect
         ((unsigned char)_InterlockedCompareExchange8((char volatile *)(p), 0, 0))
 __int64 _InterlockedCompareExchange64(__int64 volatile *dest, __int64 desired, __int64 expected);
 #    pragma intrinsic(_InterlockedCompareExchange64)
-#    define CT__CAS_U64(p, expected, desired, order) \
-        (_InterlockedCompareExchange64((__int64 volatile *)(p), (__int64)(desired), \
-                                       (__int64)(expected)) == (__int64)(expected))
-/* Only compared by the compare-and-swap that follows: a torn read just fails it. */
-#    define CT__LOAD_U64_RELAXED(p) (*(const volatile uint64_t *)(p))
+/* Like gcc's: a failed compare-and-swap leaves the value it saw in expected. */
+static __inline int ct__cas_u64(uint64_t *p, uint64_t *expected, uint64_t desired)
+{
+    __int64 seen = _InterlockedCompareExchange64((__int64 volatile *)p, (__int64)desired,
+                                                 (__int64)*expected);
+    if (seen == (__int64)*expected) return 1;
+    *expected = (uint64_t)seen;
+    return 0;
+}
+#    define CT__CAS_U64(p, expected, desired, order) ct__cas_u64((p), &(expected), (desired))
 #    define CT__ACQUIRE 0
 #    define CT__RELEASE 0
 #  endif
@@ -282,25 +286,25 @@ CT_API int  ct_rwlock_acquire_write_timeout(ct_rwlock *rwlock, double timeout);
  */
 CT_API int  ct_rwlock_release_write(ct_rwlock *rwlock);
 
-/* The inline fast paths, like ct_lock's: a reader comes in while no writer
- * holds or waits, a reader that is not the last one out (or finds nobody
- * parked) leaves; a writer takes and gives back a free lock. Everything else,
- * CT_EPERM included, is the exported function's. */
+/* The inline fast paths, like ct_lock's. Each first guesses the word (free;
+ * one reader and nobody parked) and lets a failed compare-and-swap read it:
+ * then a reader comes in while no writer holds or waits, and a reader that is
+ * not the last one out leaves. A writer takes and gives back a free lock.
+ * Everything else, CT_EPERM included, is the exported function's. */
 #if !defined(CT_NO_INLINE) && !defined(CT_BUILDING) && defined(CT__CAS_U64)
 static inline void ct__rwlock_acquire_read_inline(ct_rwlock *rwlock)
 {
-    uint64_t v = CT__LOAD_U64_RELAXED(&rwlock->word);
+    uint64_t v = 0;
+    if (CT__CAS_U64(&rwlock->word, v, (uint64_t)CT__RW_READER, CT__ACQUIRE)) return;
     if ((v & (CT__RW_WRITER | CT__RW_WRITERS_PARKED)) ||
         !CT__CAS_U64(&rwlock->word, v, v + CT__RW_READER, CT__ACQUIRE))
         (ct_rwlock_acquire_read)(rwlock);
 }
 static inline int ct__rwlock_release_read_inline(ct_rwlock *rwlock)
 {
-    uint64_t v = CT__LOAD_U64_RELAXED(&rwlock->word);
-    bool others_stay = v >= 2 * CT__RW_READER;
-    bool nobody_parked = !(v & (CT__RW_READERS_PARKED | CT__RW_WRITERS_PARKED));
-    if ((others_stay || (v >= CT__RW_READER && nobody_parked)) &&
-        CT__CAS_U64(&rwlock->word, v, v - CT__RW_READER, CT__RELEASE))
+    uint64_t v = CT__RW_READER;
+    if (CT__CAS_U64(&rwlock->word, v, (uint64_t)0, CT__RELEASE)) return CT_OK;
+    if (v >= 2 * CT__RW_READER && CT__CAS_U64(&rwlock->word, v, v - CT__RW_READER, CT__RELEASE))
         return CT_OK;
     return (ct_rwlock_release_read)(rwlock);
 }

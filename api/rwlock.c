@@ -144,9 +144,25 @@ static int wait_for_handoff(rw_waiter *self, int64_t deadline)
     return status;
 }
 
+/* A holder that lets go within this long is waited for without parking, so
+ * that neither side makes a system call when both are running (benchmarks/:
+ * rwlock_mix_* at 2 threads). */
+#define SPIN_NS 4000
+
+static bool open_to_readers(const void *rwlock)
+{
+    return !(ct_load_relaxed_u64(&((const ct_rwlock *)rwlock)->word) & (WRITER | WRITERS_PARKED));
+}
+
+static bool free_for_writer(const void *rwlock)
+{
+    return !held(ct_load_relaxed_u64(&((const ct_rwlock *)rwlock)->word));
+}
+
 static int acquire_read_until(ct_rwlock *rwlock, int64_t deadline)
 {
     rw_waiter self = { rwlock, false };
+    bool polled = false;
     for (;;) {
         uint64_t v = ct_load_relaxed_u64(&rwlock->word);
         if (!(v & (WRITER | WRITERS_PARKED))) {
@@ -154,6 +170,11 @@ static int acquire_read_until(ct_rwlock *rwlock, int64_t deadline)
             continue;
         }
         if (deadline == 0) return CT_ETIMEDOUT;
+        if (!polled) {
+            polled = true;
+            ct__poll(open_to_readers, rwlock, SPIN_NS, deadline);
+            continue;
+        }
         if (!(v & READERS_PARKED) && !ct_cas_u64(&rwlock->word, &v, v | READERS_PARKED)) continue;
         int status = wait_for_handoff(&self, deadline);
         if (status == CT_OK) return CT_OK;   /* acquired after waiting */
@@ -166,6 +187,7 @@ static int acquire_read_until(ct_rwlock *rwlock, int64_t deadline)
 static int acquire_write_until(ct_rwlock *rwlock, int64_t deadline)
 {
     rw_waiter self = { rwlock, true };
+    bool polled = false;
     for (;;) {
         uint64_t v = ct_load_relaxed_u64(&rwlock->word);
         if (!held(v)) {
@@ -173,6 +195,11 @@ static int acquire_write_until(ct_rwlock *rwlock, int64_t deadline)
             continue;
         }
         if (deadline == 0) return CT_ETIMEDOUT;
+        if (!polled) {
+            polled = true;
+            ct__poll(free_for_writer, rwlock, SPIN_NS, deadline);
+            continue;
+        }
         if (!(v & WRITERS_PARKED) && !ct_cas_u64(&rwlock->word, &v, v | WRITERS_PARKED)) continue;
         int status = wait_for_handoff(&self, deadline);
         if (status == CT_OK) return CT_OK;   /* acquired after waiting */
