@@ -224,12 +224,18 @@ void (ct_rwlock_acquire_read)(ct_rwlock *rwlock)
     (void)acquire_read_until(rwlock, CTB_NEVER);
 }
 
-int ct_rwlock_acquire_read_timeout(ct_rwlock *rwlock, double timeout)
+static int acquire_timeout(ct_rwlock *rwlock, double timeout,
+                           int (*acquire_until)(ct_rwlock *rwlock, int64_t deadline))
 {
     int64_t deadline;
     int status = ct__deadline(timeout, &deadline);
     if (status != CT_OK) return status;
-    return acquire_read_until(rwlock, deadline);
+    return acquire_until(rwlock, deadline);
+}
+
+int ct_rwlock_acquire_read_timeout(ct_rwlock *rwlock, double timeout)
+{
+    return acquire_timeout(rwlock, timeout, acquire_read_until);
 }
 
 void (ct_rwlock_acquire_write)(ct_rwlock *rwlock)
@@ -239,10 +245,7 @@ void (ct_rwlock_acquire_write)(ct_rwlock *rwlock)
 
 int ct_rwlock_acquire_write_timeout(ct_rwlock *rwlock, double timeout)
 {
-    int64_t deadline;
-    int status = ct__deadline(timeout, &deadline);
-    if (status != CT_OK) return status;
-    return acquire_write_until(rwlock, deadline);
+    return acquire_timeout(rwlock, timeout, acquire_write_until);
 }
 
 int (ct_rwlock_release_read)(ct_rwlock *rwlock)
