@@ -202,10 +202,11 @@ CT_API bool ct_rlock_locked(const ct_rlock *rlock);
  *   bit 2 (WRITERS_PARKED)  writers may be parked there: new readers wait too
  *   bits 3-63               the number of readers holding it
  * Writer preference: a reader takes the lock only while neither WRITER nor
- * WRITERS_PARKED is set. A release that finds parked threads hands the lock
- * over under the parking lot's bucket lock: a writer's release admits every
- * reader parked then (writers keep waiting behind them); the last reader's
- * release hands the lock to the first parked writer.
+ * WRITERS_PARKED is set. A release that finds parked threads decides under
+ * the parking lot's bucket lock: a writer's release admits every reader
+ * parked then (writers keep waiting behind them); otherwise the first parked
+ * writer is woken to take the free lock (a running writer may take it first),
+ * and once it has waited 1 ms it is handed the lock instead.
  */
 typedef struct ct_rwlock { uint64_t word; } ct_rwlock;
 #define CT_RWLOCK_INIT { 0 }

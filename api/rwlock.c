@@ -3,9 +3,10 @@
  * Modelled on CPython 3.13's _PyRWMutex (Python/lock.c): one word, threads
  * parked on its address. Unlike _PyRWMutex, whose unlock wakes everyone to
  * race again, a release that finds parked threads decides who goes next under
- * the parking lot's bucket lock and hands the lock over (settle below), so
- * that a writer's release admits exactly the readers waiting then, and a timed
- * waiter that leaves can never strand the others.
+ * the parking lot's bucket lock (settle below), so that a writer's release
+ * admits exactly the readers waiting then (handed the lock: counted in before
+ * they run), and a timed waiter that leaves can never strand the others. A
+ * writer is woken to race for the free lock, and handed it only once due.
  *
  * The parked bits change only in two ways: a thread about to park sets its
  * bit with a compare-and-swap, then validates under the bucket lock; settle,
@@ -25,6 +26,13 @@
 
 #define TOKEN_READ 1    /* woken holding the lock for reading */
 #define TOKEN_WRITE 2   /* woken holding the lock for writing */
+#define TOKEN_RACE 3    /* a writer woken to take the free lock if it is first */
+
+/* A parked writer is handed the lock only once it has waited this long;
+ * before that it is woken to race for it, so that the lock never waits for a
+ * sleeping thread to be scheduled while running writers could take it (as
+ * ct_lock's fairness rule, api/lock.c). */
+#define FAIR_AFTER_NS 1000000
 
 static uint64_t readers(uint64_t v)
 {
@@ -39,6 +47,7 @@ static bool held(uint64_t v)
 typedef struct rw_waiter {
     ct_rwlock *rwlock;
     bool writer;
+    int64_t fair_at;   /* a writer: when it is due the lock */
 } rw_waiter;
 
 /* --- settle: who goes next, decided under the bucket lock ---------------------- */
@@ -49,6 +58,7 @@ typedef struct settle_state {
     ct_rwlock *rwlock;
     release_mode mode;
     size_t readers_queued, writers_queued;
+    const rw_waiter *first_writer;
     uintptr_t grant;   /* TOKEN_READ: every queued reader; TOKEN_WRITE: the first writer */
     int status;
 } settle_state;
@@ -58,8 +68,9 @@ static void survey(void *arg, const ct__waiter *waiter)
     settle_state *st = (settle_state *)arg;
     uint64_t v, next;
     if (waiter) {
-        if (((const rw_waiter *)waiter->ctx)->writer) st->writers_queued++;
-        else st->readers_queued++;
+        const rw_waiter *w = (const rw_waiter *)waiter->ctx;
+        if (!w->writer) st->readers_queued++;
+        else if (st->writers_queued++ == 0) st->first_writer = w;
         return;
     }
     v = ct_load_u64(&st->rwlock->word);
@@ -84,9 +95,13 @@ static void survey(void *arg, const ct__waiter *waiter)
             next += (uint64_t)readers_left * READER;
             readers_left = 0;
         } else if (writers_left > 0 && !held(next)) {
-            st->grant = TOKEN_WRITE;
-            next |= WRITER;
-            writers_left--;
+            if (ctb_monotonic_ns() >= st->first_writer->fair_at) {
+                st->grant = TOKEN_WRITE;
+                next |= WRITER;
+                writers_left--;
+            } else {
+                st->grant = TOKEN_RACE;   /* still a waiting writer: readers stay out */
+            }
         }
         if (readers_left > 0) next |= READERS_PARKED;
         if (writers_left > 0) next |= WRITERS_PARKED;
@@ -102,9 +117,10 @@ static uintptr_t pick(void *arg, const ct__waiter *waiter)
     settle_state *st = (settle_state *)arg;
     bool writer = ((const rw_waiter *)waiter->ctx)->writer;
     if (st->grant == TOKEN_READ && !writer) return TOKEN_READ;
-    if (st->grant == TOKEN_WRITE && writer) {
+    if ((st->grant == TOKEN_WRITE || st->grant == TOKEN_RACE) && writer) {
+        uintptr_t token = st->grant;
         st->grant = 0;   /* the first writer only */
-        return TOKEN_WRITE;
+        return token;
     }
     return CT__LEAVE_PARKED;
 }
@@ -112,7 +128,7 @@ static uintptr_t pick(void *arg, const ct__waiter *waiter)
 /* Releases in mode (or nothing), then wakes whoever that lets in. */
 static int settle(ct_rwlock *rwlock, release_mode mode)
 {
-    settle_state st = { rwlock, mode, 0, 0, 0, CT_OK };
+    settle_state st = { rwlock, mode, 0, 0, NULL, 0, CT_OK };
     ct__unpark_picked(rwlock, survey, pick, &st);
     return st.status;
 }
@@ -134,14 +150,19 @@ static bool writer_must_wait(void *ctx)
 }
 
 /* Parks until handed the lock in the waiter's mode (CT_OK), or the deadline
- * (CT_ETIMEDOUT), or a change of the word (CT_EAGAIN: look again). */
-static int wait_for_handoff(rw_waiter *self, int64_t deadline)
+ * (CT_ETIMEDOUT), or a change of the word (CT_EAGAIN: look again; *raced
+ * when woken to race for it). A writer woken to race that parks again goes
+ * back to the head of the queue, where it was. */
+static int wait_for_handoff(rw_waiter *self, int64_t deadline, bool *raced)
 {
     uintptr_t token = 0;
-    int status = ct__park(self->rwlock, deadline, self->writer ? writer_must_wait : reader_must_wait,
-                          NULL, self, &token);
-    if (status == CT_OK && token != (self->writer ? TOKEN_WRITE : TOKEN_READ)) return CT_EAGAIN;
-    return status;
+    bool (*must_wait)(void *ctx) = self->writer ? writer_must_wait : reader_must_wait;
+    int status = *raced ? ct__park_first(self->rwlock, deadline, must_wait, self, &token)
+                        : ct__park(self->rwlock, deadline, must_wait, NULL, self, &token);
+    if (status != CT_OK) return status;
+    if (token == (self->writer ? TOKEN_WRITE : TOKEN_READ)) return CT_OK;
+    *raced = token == TOKEN_RACE;
+    return CT_EAGAIN;
 }
 
 /* A holder that lets go within this long is waited for without parking, so
@@ -161,8 +182,8 @@ static bool free_for_writer(const void *rwlock)
 
 static int acquire_read_until(ct_rwlock *rwlock, int64_t deadline)
 {
-    rw_waiter self = { rwlock, false };
-    bool polled = false;
+    rw_waiter self = { rwlock, false, 0 };
+    bool polled = false, raced = false;
     for (;;) {
         uint64_t v = ct_load_relaxed_u64(&rwlock->word);
         if (!(v & (WRITER | WRITERS_PARKED))) {
@@ -176,7 +197,7 @@ static int acquire_read_until(ct_rwlock *rwlock, int64_t deadline)
             continue;
         }
         if (!(v & READERS_PARKED) && !ct_cas_u64(&rwlock->word, &v, v | READERS_PARKED)) continue;
-        int status = wait_for_handoff(&self, deadline);
+        int status = wait_for_handoff(&self, deadline, &raced);
         if (status == CT_OK) return CT_OK;   /* acquired after waiting */
         /* A reader that leaves strands nobody: at worst its bit costs the next
          * release a settle, which clears it. */
@@ -186,8 +207,8 @@ static int acquire_read_until(ct_rwlock *rwlock, int64_t deadline)
 
 static int acquire_write_until(ct_rwlock *rwlock, int64_t deadline)
 {
-    rw_waiter self = { rwlock, true };
-    bool polled = false;
+    rw_waiter self = { rwlock, true, 0 };
+    bool polled = false, raced = false;
     for (;;) {
         uint64_t v = ct_load_relaxed_u64(&rwlock->word);
         if (!held(v)) {
@@ -201,7 +222,8 @@ static int acquire_write_until(ct_rwlock *rwlock, int64_t deadline)
             continue;
         }
         if (!(v & WRITERS_PARKED) && !ct_cas_u64(&rwlock->word, &v, v | WRITERS_PARKED)) continue;
-        int status = wait_for_handoff(&self, deadline);
+        if (self.fair_at == 0) self.fair_at = ctb_monotonic_ns() + FAIR_AFTER_NS;
+        int status = wait_for_handoff(&self, deadline, &raced);
         if (status == CT_OK) return CT_OK;   /* acquired after waiting */
         if (status == CT_ETIMEDOUT) {
             /* Readers held back by this writer alone must not wait for a

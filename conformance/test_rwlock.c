@@ -380,6 +380,7 @@ typedef struct stress {
     long data[WORDS];     /* guarded by rw: every word equal */
     long reads, writes;   /* guarded by count_lock */
     long iterations;
+    unsigned write_one_in;   /* one operation in this many writes */
     ct_event go;
 } stress;
 
@@ -413,7 +414,7 @@ static void stress_thread(void *arg)
     CHECK(ct_event_wait(&s->go, 30.0));
     for (long i = 0; i < s->iterations; i++) {
         seed = seed * 1103515245u + 12345u;
-        bool writer = (seed >> 16) % 8 == 0;
+        bool writer = (seed >> 16) % s->write_one_in == 0;
         int how = (int)((seed >> 20) % 3);   /* untimed, timed, try */
         int status = CT_OK;
         if (writer) {
@@ -436,21 +437,34 @@ static void stress_thread(void *arg)
     }
 }
 
+static void run_stress(stress *s, unsigned write_one_in)
+{
+    ct_thread *threads[16];
+    memset(s, 0, sizeof *s);
+    s->iterations = 20000;
+    s->write_one_in = write_one_in;
+    for (int i = 0; i < 16; i++) threads[i] = ct_test_start(stress_thread, s);
+    ct_event_set(&s->go);
+    for (int i = 0; i < 16; i++) ct_test_join(threads[i]);
+    CHECK_EQ(s->readers_inside, 0);
+    CHECK_EQ(s->writers_inside, 0);
+    CHECK_GT(s->writes, 0);
+    CHECK_GT(s->reads, 0);
+    for (int w = 0; w < WORDS; w++) CHECK_EQ(s->data[w], s->writes);
+    CHECK(can_write_now(&s->rw));
+}
+
 TEST_TIMEOUT(exclusion_under_stress, 240)
 {
     static stress s;
-    ct_thread *threads[16];
-    memset(&s, 0, sizeof s);
-    s.iterations = 20000;
-    for (int i = 0; i < 16; i++) threads[i] = ct_test_start(stress_thread, &s);
-    ct_event_set(&s.go);
-    for (int i = 0; i < 16; i++) ct_test_join(threads[i]);
-    CHECK_EQ(s.readers_inside, 0);
-    CHECK_EQ(s.writers_inside, 0);
-    CHECK_GT(s.writes, 0);
-    CHECK_GT(s.reads, 0);
-    for (int w = 0; w < WORDS; w++) CHECK_EQ(s.data[w], s.writes);
-    CHECK(can_write_now(&s.rw));
+    run_stress(&s, 8);
+}
+
+/* Half writes: writers woken to race for the lock, and handed it when due. */
+TEST_TIMEOUT(exclusion_under_stress_half_writes, 240)
+{
+    static stress s;
+    run_stress(&s, 2);
 }
 
 /* --- threads the library did not start ----------------------------------------- */
