@@ -56,6 +56,12 @@ int ct__park(const void *key, int64_t deadline, bool (*validate)(void *ctx),
  * that comes within microseconds without either side entering the OS. */
 bool ct__poll(bool (*done)(const void *arg), const void *arg, int64_t limit_ns, int64_t deadline);
 
+/* ct__poll, but only while fewer threads poll this way than there are other
+ * processors (false at once otherwise): with more threads than cores, a
+ * poller would take the processor from the very thread it waits for. */
+bool ct__poll_spare_cpu(bool (*done)(const void *arg), const void *arg, int64_t limit_ns,
+                        int64_t deadline);
+
 /* ct__park, but queued ahead of every thread parked on key: for a woken
  * thread that lost the race and goes back to the place it had. */
 int ct__park_first(const void *key, int64_t deadline, bool (*validate)(void *ctx), void *ctx,

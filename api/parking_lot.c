@@ -109,6 +109,16 @@ bool ct__poll(bool (*done)(const void *arg), const void *arg, int64_t limit_ns, 
     }
 }
 
+bool ct__poll_spare_cpu(bool (*done)(const void *arg), const void *arg, int64_t limit_ns,
+                        int64_t deadline)
+{
+    bool seen;
+    if (!start_spinning()) return false;
+    seen = ct__poll(done, arg, limit_ns, deadline);
+    ct_fetch_add_size(&spinners, (size_t)-1);
+    return seen;
+}
+
 static bool dequeued(const void *self)
 {
     return !ct_load_u8((const unsigned char *)&((const ct__waiter *)self)->queued);
@@ -119,9 +129,7 @@ static bool dequeued(const void *self)
  * once, so a thread that saw it finds its permit waiting. */
 static void wait_for_unpark(ct__waiter *self, int64_t deadline)
 {
-    if (!start_spinning()) return;
-    ct__poll(dequeued, self, NOTIFY_SPIN_NS, deadline);
-    ct_fetch_add_size(&spinners, (size_t)-1);
+    (void)ct__poll_spare_cpu(dequeued, self, NOTIFY_SPIN_NS, deadline);
 }
 
 static int park(const void *key, int64_t deadline, bool (*validate)(void *ctx),

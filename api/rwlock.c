@@ -193,7 +193,7 @@ static int acquire_read_until(ct_rwlock *rwlock, int64_t deadline)
         if (deadline == 0) return CT_ETIMEDOUT;
         if (!polled) {
             polled = true;
-            ct__poll(open_to_readers, rwlock, SPIN_NS, deadline);
+            (void)ct__poll_spare_cpu(open_to_readers, rwlock, SPIN_NS, deadline);
             continue;
         }
         if (!(v & READERS_PARKED) && !ct_cas_u64(&rwlock->word, &v, v | READERS_PARKED)) continue;
@@ -218,7 +218,7 @@ static int acquire_write_until(ct_rwlock *rwlock, int64_t deadline)
         if (deadline == 0) return CT_ETIMEDOUT;
         if (!polled) {
             polled = true;
-            ct__poll(free_for_writer, rwlock, SPIN_NS, deadline);
+            (void)ct__poll_spare_cpu(free_for_writer, rwlock, SPIN_NS, deadline);
             continue;
         }
         if (!(v & WRITERS_PARKED) && !ct_cas_u64(&rwlock->word, &v, v | WRITERS_PARKED)) continue;
