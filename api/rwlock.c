@@ -59,10 +59,47 @@ typedef struct settle_state {
     release_mode mode;
     size_t readers_queued, writers_queued;
     const rw_waiter *first_writer;
-    uintptr_t grant;   /* TOKEN_READ: every queued reader; TOKEN_WRITE: the first writer */
+    uintptr_t grant;   /* TOKEN_READ: all queued readers; TOKEN_WRITE or _RACE: the first writer */
     int status;
 } settle_state;
 
+/* The word after the release in st->mode (false: not held in that mode) and
+ * the admission it allows, given who is queued; st->grant says whom to wake. */
+static bool next_word(settle_state *st, uint64_t v, uint64_t *next_out)
+{
+    size_t readers_left = st->readers_queued, writers_left = st->writers_queued;
+    uint64_t next = v & ~PARKED;
+    st->grant = 0;
+    if (st->mode == RELEASE_READ) {
+        if (readers(v) == 0) return false;
+        next -= READER;
+    } else if (st->mode == RELEASE_WRITE) {
+        if (!(v & WRITER)) return false;
+        next &= ~WRITER;
+    }
+    /* A writer's release admits the readers waiting then; otherwise a free
+     * lock goes to the first writer. Readers held back by writers that have
+     * all left go in beside the readers holding it. */
+    if (readers_left > 0 && !(next & WRITER) && (st->mode == RELEASE_WRITE || writers_left == 0)) {
+        st->grant = TOKEN_READ;
+        next += (uint64_t)readers_left * READER;
+        readers_left = 0;
+    } else if (writers_left > 0 && !held(next)) {
+        if (ctb_monotonic_ns() >= st->first_writer->fair_at) {
+            st->grant = TOKEN_WRITE;
+            next |= WRITER;
+            writers_left--;
+        } else {
+            st->grant = TOKEN_RACE;   /* still a waiting writer: readers stay out */
+        }
+    }
+    if (readers_left > 0) next |= READERS_PARKED;
+    if (writers_left > 0) next |= WRITERS_PARKED;
+    *next_out = next;
+    return true;
+}
+
+/* Counts the queue, then rewrites the word from it. */
 static void survey(void *arg, const ct__waiter *waiter)
 {
     settle_state *st = (settle_state *)arg;
@@ -74,42 +111,13 @@ static void survey(void *arg, const ct__waiter *waiter)
         return;
     }
     v = ct_load_u64(&st->rwlock->word);
-    for (;;) {
-        size_t readers_left = st->readers_queued, writers_left = st->writers_queued;
-        next = v & ~PARKED;
-        st->grant = 0;
-        if (st->mode == RELEASE_READ) {
-            if (readers(v) == 0) break;
-            next -= READER;
-        } else if (st->mode == RELEASE_WRITE) {
-            if (!(v & WRITER)) break;
-            next &= ~WRITER;
+    do {
+        if (!next_word(st, v, &next)) {
+            st->grant = 0;
+            st->status = CT_EPERM;   /* another thread released it first */
+            return;
         }
-        /* A writer's release admits the readers waiting then; otherwise a
-         * free lock goes to the first writer. Readers held back by writers
-         * that have all left go in beside the readers holding it. */
-        bool readers_go = readers_left > 0 && !(next & WRITER) &&
-                          (st->mode == RELEASE_WRITE || writers_left == 0);
-        if (readers_go) {
-            st->grant = TOKEN_READ;
-            next += (uint64_t)readers_left * READER;
-            readers_left = 0;
-        } else if (writers_left > 0 && !held(next)) {
-            if (ctb_monotonic_ns() >= st->first_writer->fair_at) {
-                st->grant = TOKEN_WRITE;
-                next |= WRITER;
-                writers_left--;
-            } else {
-                st->grant = TOKEN_RACE;   /* still a waiting writer: readers stay out */
-            }
-        }
-        if (readers_left > 0) next |= READERS_PARKED;
-        if (writers_left > 0) next |= WRITERS_PARKED;
-        if (ct_cas_u64(&st->rwlock->word, &v, next)) return;
-    }
-    /* Not held in that mode: another thread released it first. */
-    st->grant = 0;
-    st->status = CT_EPERM;
+    } while (!ct_cas_u64(&st->rwlock->word, &v, next));
 }
 
 static uintptr_t pick(void *arg, const ct__waiter *waiter)

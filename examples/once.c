@@ -71,8 +71,9 @@ int main(void)
     }
     int agree = 1;
     for (int i = 0; i < THREAD_COUNT; i++) agree = agree && sums[i] == sums[0];
-    printf("Done: %s; built %d time(s) in %d attempt(s)\n", ct_once_done(&table_once) ? "yes" : "no",
-           builds, attempts);
-    printf("Every thread saw the whole table: %s (sum of squares %lu)\n", agree ? "yes" : "no", sums[0]);
+    printf("Done: %s; built %d time(s) in %d attempt(s)\n",
+           ct_once_done(&table_once) ? "yes" : "no", builds, attempts);
+    printf("Every thread saw the whole table: %s (sum of squares %lu)\n", agree ? "yes" : "no",
+           sums[0]);
     return 0;
 }
