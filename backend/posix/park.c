@@ -36,13 +36,36 @@ ctb_parker *ctb_parker_current(void)
     return &self_parker;
 }
 
+/* The timeout is the kernel's timespec, not the C library's. A 32-bit CPU
+ * built with a 64-bit time_t (glibc's _TIME_BITS=64, as Debian 13 builds
+ * everything; musl >= 1.2) has a struct timespec that SYS_futex reads in its
+ * old 32-bit layout: the deadline lost its nanoseconds, and an Event wait of
+ * 0.7 s on armhf spun through 1,754 futex calls. Those CPUs have
+ * SYS_futex_time64 (Linux 5.1), which takes 64-bit fields whatever time_t is
+ * (riscv32 has no SYS_futex at all); 64-bit CPUs have only SYS_futex, whose
+ * timespec is the C library's. */
+#if defined(SYS_futex_time64)
+typedef struct futex_timespec {
+    int64_t tv_sec;
+    int64_t tv_nsec;
+} futex_timespec;
+#define SYS_futex_wait SYS_futex_time64
+#else
+typedef struct timespec futex_timespec;
+#define SYS_futex_wait SYS_futex
+#endif
+
 /* FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC deadline, so EINTR and
  * early returns re-wait without recomputing a relative timeout. */
 static void futex_wait_until(uint32_t *word, uint32_t expected, int64_t deadline)
 {
-    struct timespec ts;
-    if (deadline != CTB_NEVER) ts = timespec_from_ns(deadline);
-    syscall(SYS_futex, word, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, expected,
+    futex_timespec ts;
+    if (deadline != CTB_NEVER) {
+        struct timespec libc_ts = timespec_from_ns(deadline);
+        ts.tv_sec = libc_ts.tv_sec;
+        ts.tv_nsec = libc_ts.tv_nsec;
+    }
+    syscall(SYS_futex_wait, word, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, expected,
             deadline == CTB_NEVER ? NULL : &ts, NULL, FUTEX_BITSET_MATCH_ANY);
 }
 
