@@ -77,7 +77,7 @@ int ct__lock_acquire_until(ct_lock *lock, int64_t deadline)
     bool backed_off = false;
     bool woken = false;
     for (;;) {
-        unsigned char v = ct_load_relaxed_u8(&lock->v);
+        unsigned char v = ct_load_relaxed_u8(&lock->v);   /* a look: the CAS acquires */
         if (!(v & LOCKED)) {
             if (ct_cas_u8(&lock->v, &v, (unsigned char)(v | LOCKED | parked_bit))) return CT_OK;
             continue;
