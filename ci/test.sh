@@ -23,7 +23,7 @@
 # then build a consumer with find_package and with pkg-config).
 #
 # CT_JOBS (default 2) sets the build and test parallelism. Each stage prints
-# its time; the qemu stages take about 30 s each, the Wine ones 40 s, on 2 cores.
+# its time: on 2 cores the qemu stages take 30-60 s each, the Wine ones 30-40 s.
 # CT_STAGES="aarch64 i686" runs only the stages named (to rerun some by hand).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
