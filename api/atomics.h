@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* The one place atomics are spelled. gcc/clang get their __atomic builtins,
- * MSVC its Interlocked intrinsics (full barriers: stronger than asked, never
- * weaker). Loads are acquire, stores release, read-modify-writes acq_rel,
- * unless the name says _relaxed. Operands are plain integers so that public
- * structs stay plain C (and C++) memory. */
+/* The one place atomics are spelled. gcc/clang get their __atomic builtins
+ * (CT_ATOMICS_GNU), MSVC its Interlocked intrinsics (CT_ATOMICS_MSVC: full
+ * barriers, stronger than asked, never weaker). The compiler picks one unless
+ * the build defines either: clang -fms-extensions -DCT_ATOMICS_MSVC runs the
+ * MSVC code on a machine without MSVC (the win32-msvc-atomics preset).
+ * Loads are acquire, stores release, read-modify-writes acq_rel, unless the
+ * name says _relaxed. Operands are plain integers so that public structs stay
+ * plain C (and C++) memory. */
 #ifndef CT_ATOMICS_H
 #define CT_ATOMICS_H
 
@@ -11,7 +14,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if defined(__GNUC__) || defined(__clang__)
+#if !defined(CT_ATOMICS_GNU) && !defined(CT_ATOMICS_MSVC)
+#  if defined(__GNUC__) || defined(__clang__)
+#    define CT_ATOMICS_GNU 1
+#  elif defined(_MSC_VER)
+#    define CT_ATOMICS_MSVC 1
+#  endif
+#endif
+
+#if defined(CT_ATOMICS_GNU)
 
 #define CT__ATOMIC_OPS(suffix, type)                                                          \
     static inline type ct_load_##suffix(const type *p)                                        \
@@ -48,16 +59,7 @@ static inline bool ct_cas_ptr(void **p, void **expected, void *desired)
     return __atomic_compare_exchange_n(p, expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
-static inline void ct_cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
-
-#elif defined(_MSC_VER)
+#elif defined(CT_ATOMICS_MSVC)
 
 #include <intrin.h>
 
@@ -113,17 +115,44 @@ static inline bool ct_cas_ptr(void **p, void **expected, void *desired)
     return false;
 }
 
+#else
+#error "cthreading needs gcc, clang or MSVC atomics"
+#endif
+
+/* ct_cpu_relax: the CPU's hint that this is a spin-wait, which frees the
+ * core's resources for its other hardware thread and saves power. How long it
+ * takes differs widely between CPUs (x86's pause: 10-140 cycles; aarch64's
+ * yield is a nop on most cores, so isb, as Rust and folly use), so whoever
+ * spins measures the wait in time, not in calls. */
+#if defined(__GNUC__) || defined(__clang__)
+static inline void ct_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __asm__ __volatile__("pause" ::: "memory");
+#elif defined(__aarch64__)
+    __asm__ __volatile__("isb" ::: "memory");
+#elif defined(__arm__) && defined(__ARM_ARCH) && __ARM_ARCH >= 7
+    __asm__ __volatile__("yield" ::: "memory");
+#elif defined(__riscv)
+    /* Zihintpause's pause, spelled as its encoding (a fence that orders
+     * nothing, a nop where the extension is absent) for older assemblers. */
+    __asm__ __volatile__(".4byte 0x0100000f" ::: "memory");
+#elif defined(__powerpc__) || defined(__powerpc64__)
+    __asm__ __volatile__("or 27,27,27" ::: "memory");   /* lower this thread's priority */
+#else
+    /* s390x and the rest: no spin hint; the caller's clock paces the loop. */
+    __asm__ __volatile__("" ::: "memory");
+#endif
+}
+#elif defined(_MSC_VER)
 static inline void ct_cpu_relax(void)
 {
 #if defined(_M_X64) || defined(_M_IX86)
     _mm_pause();
-#elif defined(_M_ARM64)
+#elif defined(_M_ARM64) || defined(_M_ARM)
     __yield();
 #endif
 }
-
-#else
-#error "cthreading needs gcc, clang or MSVC atomics"
 #endif
 
 #endif /* CT_ATOMICS_H */

@@ -53,6 +53,7 @@ int ct_condition_release(ct_condition *cond)
 static bool is_owned(ct_condition *cond)
 {
     if (cond->kind == EXTERNAL_LOCK) return ct_lock_locked((ct_lock *)cond->lock);
+    /* Relaxed: as in rlock.c, only this thread ever stores its own ident there. */
     return ct_load_relaxed_u64(&rlock_of(cond)->owner) == ct_get_ident();
 }
 

@@ -28,6 +28,19 @@
 #  endif
 #endif
 
+/* CT__ALIGN64 puts a 64-bit atomic field on an 8-byte boundary, which i386
+ * does not (it aligns 64-bit fields to 4): an atomic on a field that straddles
+ * a cache line is a split lock, and a load of it can tear. */
+#if defined(__cplusplus)
+#  define CT__ALIGN64 alignas(8)
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#  define CT__ALIGN64 _Alignas(8)
+#elif defined(__GNUC__) || defined(__clang__)
+#  define CT__ALIGN64 __attribute__((aligned(8)))
+#else
+#  define CT__ALIGN64   /* MSVC before /std:c11: its ABI aligns 64-bit fields to 8 */
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -179,7 +192,7 @@ static inline int ct__lock_release_inline(ct_lock *lock)
 /* -------------------------------------------------------------------- RLock
  * owner: ct_get_ident() of the holder, 0 when free; count: recursion depth. */
 typedef struct ct_rlock {
-    uint64_t owner;
+    CT__ALIGN64 uint64_t owner;
     uint32_t count;
     ct_lock lock;
 } ct_rlock;
@@ -408,7 +421,7 @@ CT_API int  ct_condition_notify_all(ct_condition *cond);
  * bound: the BoundedSemaphore's initial value, or -1 when unbounded.
  * Values are limited to 2^62 - 1; a release beyond that is CT_EOVERFLOW. */
 typedef struct ct_semaphore {
-    int64_t word;
+    CT__ALIGN64 int64_t word;
     int64_t bound;
 } ct_semaphore;
 #define CT_SEMAPHORE_INIT(value)         { (int64_t)(value) * 2, -1 }

@@ -29,7 +29,7 @@ void ct_event_init(ct_event *event)
 
 void ct_event_set(ct_event *event)
 {
-    unsigned char v = ct_load_relaxed_u8(&event->v);
+    unsigned char v = ct_load_relaxed_u8(&event->v);   /* a guess: the CAS checks it and releases */
     for (;;) {
         if (!(v & HAS_PARKED)) {
             /* A write even when already set: it is the release that a waiter

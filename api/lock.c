@@ -33,7 +33,7 @@
 #define HAS_PARKED ((unsigned char)CT__HAS_PARKED)
 #define FAIR_AFTER_NS 1000000        /* 1 ms: then the releaser hands the lock over */
 #define HANDOFF_QUANTUM_NS 150000    /* a handed-off holder hands on no sooner than this */
-#define BACKOFF_PAUSES 100           /* about 1 us on x86 */
+#define BACKOFF_NS 1000              /* the back-off: about 1 us, timed (ct_cpu_relax is not) */
 /* While a woken thread is on its way, a release that finds others parked just
  * unlocks (that thread will take the lock or park again whatever the release
  * does); every QUICK_RELEASES-th looks at the queue all the same, for a first
@@ -65,7 +65,9 @@ static bool still_locked_with_waiters(void *ctx)
  * leaving a Condition, a queue's other side); then look once more. */
 static void back_off(void)
 {
-    for (int i = 0; i < BACKOFF_PAUSES; i++) ct_cpu_relax();
+    int64_t until = ctb_monotonic_ns() + BACKOFF_NS;
+    do ct_cpu_relax();
+    while (ctb_monotonic_ns() < until);
 }
 
 int ct__lock_acquire_until(ct_lock *lock, int64_t deadline)
@@ -75,7 +77,7 @@ int ct__lock_acquire_until(ct_lock *lock, int64_t deadline)
     bool backed_off = false;
     bool woken = false;
     for (;;) {
-        unsigned char v = ct_load_relaxed_u8(&lock->v);
+        unsigned char v = ct_load_relaxed_u8(&lock->v);   /* a look: the CAS acquires */
         if (!(v & LOCKED)) {
             if (ct_cas_u8(&lock->v, &v, (unsigned char)(v | LOCKED | parked_bit))) return CT_OK;
             continue;

@@ -32,6 +32,7 @@ static void bucket_lock(bucket *b)
     unsigned spins = 0;
     for (;;) {
         unsigned char free_state = 0;
+        /* Relaxed: a look that keeps the line shared; the CAS acquires. */
         if (ct_load_relaxed_u8(&b->lock) == 0 && ct_cas_u8(&b->lock, &free_state, 1)) return;
         if (++spins < SPINS_BEFORE_YIELD) ct_cpu_relax();
         else ctb_yield();   /* the holder may be preempted: let it run */
@@ -50,7 +51,10 @@ static void enqueue(bucket *b, ct__waiter *w)
     if (b->tail) b->tail->next = w;
     else b->head = w;
     b->tail = w;
-    ct_store_relaxed_u8((unsigned char *)&w->queued, 1);   /* read unlocked by wait_for_unpark */
+    /* Relaxed: read unlocked only by wait_for_unpark, as a hint to stop
+     * spinning; what the unparker hands over (token) is read after the
+     * parker's permit, whose wake is the release. */
+    ct_store_relaxed_u8((unsigned char *)&w->queued, 1);
 }
 
 static void enqueue_first(bucket *b, ct__waiter *w)
@@ -60,7 +64,7 @@ static void enqueue_first(bucket *b, ct__waiter *w)
     if (b->head) b->head->prev = w;
     else b->tail = w;
     b->head = w;
-    ct_store_relaxed_u8((unsigned char *)&w->queued, 1);
+    ct_store_relaxed_u8((unsigned char *)&w->queued, 1);   /* relaxed: as in enqueue */
 }
 
 static void dequeue(bucket *b, ct__waiter *w)
@@ -69,7 +73,7 @@ static void dequeue(bucket *b, ct__waiter *w)
     else b->head = w->next;
     if (w->next) w->next->prev = w->prev;
     else b->tail = w->prev;
-    ct_store_relaxed_u8((unsigned char *)&w->queued, 0);
+    ct_store_relaxed_u8((unsigned char *)&w->queued, 0);   /* relaxed: as in enqueue */
 }
 
 static ct__waiter *first_for(bucket *b, const void *key, ct__waiter *after)
@@ -87,6 +91,7 @@ static size_t max_spinners = SIZE_MAX;   /* cpus - 1; SIZE_MAX until first neede
 
 static bool start_spinning(void)
 {
+    /* Relaxed: a tuning number that every thread computes the same. */
     size_t limit = ct_load_relaxed_size(&max_spinners);
     if (limit == SIZE_MAX) {
         unsigned cpus = ctb_cpu_count();

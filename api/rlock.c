@@ -13,6 +13,8 @@ void ct_rlock_init(ct_rlock *rlock)
 
 static bool owned_by(const ct_rlock *rlock, uint64_t me)
 {
+    /* Relaxed: a thread's own stores are seen in its order, so it reads its
+     * own ident only while it owns the lock; nobody else ever stores it. */
     return ct_load_relaxed_u64(&rlock->owner) == me;
 }
 
@@ -26,7 +28,7 @@ static int acquire_until(ct_rlock *rlock, int64_t deadline)
     }
     int status = ct__lock_acquire_fast_until(&rlock->lock, deadline);
     if (status != CT_OK) return status;
-    ct_store_relaxed_u64(&rlock->owner, me);
+    ct_store_relaxed_u64(&rlock->owner, me);   /* relaxed: the lock orders it (owned_by) */
     rlock->count = 1;
     return CT_OK;
 }
@@ -49,7 +51,7 @@ int ct_rlock_release(ct_rlock *rlock)
 {
     if (!owned_by(rlock, ct__ident())) return CT_EPERM;
     if (--rlock->count == 0) {
-        ct_store_relaxed_u64(&rlock->owner, 0);
+        ct_store_relaxed_u64(&rlock->owner, 0);   /* before the release, which orders it */
         return ct__lock_release_fast(&rlock->lock);
     }
     return CT_OK;
@@ -64,7 +66,7 @@ uint32_t ct__rlock_release_all(ct_rlock *rlock)
 {
     uint32_t count = rlock->count;
     rlock->count = 0;
-    ct_store_relaxed_u64(&rlock->owner, 0);
+    ct_store_relaxed_u64(&rlock->owner, 0);   /* before the release, which orders it */
     ct_lock_release(&rlock->lock);
     return count;
 }
@@ -72,6 +74,6 @@ uint32_t ct__rlock_release_all(ct_rlock *rlock)
 void ct__rlock_acquire_restore(ct_rlock *rlock, uint32_t count)
 {
     ct_lock_acquire(&rlock->lock);
-    ct_store_relaxed_u64(&rlock->owner, ct__ident());
+    ct_store_relaxed_u64(&rlock->owner, ct__ident());   /* relaxed: the lock orders it */
     rlock->count = count;
 }

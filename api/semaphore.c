@@ -36,6 +36,7 @@ static bool still_empty_with_waiters(void *ctx)
 
 static bool has_unit(const void *sem)
 {
+    /* Relaxed: a poll; acquire_until takes the unit with a CAS, which acquires. */
     return ct_load_relaxed_i64(&((const ct_semaphore *)sem)->word) >= UNIT;
 }
 
@@ -43,7 +44,7 @@ static int acquire_until(ct_semaphore *sem, int64_t deadline)
 {
     bool spun = false;
     for (;;) {
-        int64_t w = ct_load_relaxed_i64(&sem->word);
+        int64_t w = ct_load_relaxed_i64(&sem->word);   /* a look: the CAS acquires */
         if (w >= UNIT) {
             if (ct_cas_i64(&sem->word, &w, w - UNIT)) return CT_OK;
             continue;
@@ -83,7 +84,7 @@ static uintptr_t wake_decide(void *arg, ct__waiter *waiter, bool more)
 
 int ct_semaphore_release(ct_semaphore *sem, int64_t n)
 {
-    int64_t w = ct_load_relaxed_i64(&sem->word);
+    int64_t w = ct_load_relaxed_i64(&sem->word);   /* a guess: the CAS checks it and releases */
     int64_t value;
     if (n < 1) return CT_EINVAL;
     do {

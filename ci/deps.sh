@@ -6,17 +6,23 @@
 #                              valgrind (every stage of ci/test.sh but win32)
 #   bash ci/deps.sh --win32    + mingw-w64 and wine (the win32 stage)
 #   bash ci/deps.sh --bench    + google benchmark, glib, abseil (the benchmarks)
+#   bash ci/deps.sh --cross    + qemu-user and the Debian cross compilers and C
+#                              libraries of the qemu stages (aarch64, armhf, i686,
+#                              s390x, riscv64, ppc64le); with --win32, clang's
+#                              mingw-w64 stages need nothing more
 #
 # Nothing is installed, and apt-get is not run at all, when everything is present.
 set -euo pipefail
 
 want_win32=0
 want_bench=0
+want_cross=0
 for arg in "$@"; do
   case "$arg" in
     --win32) want_win32=1 ;;
     --bench) want_bench=1 ;;
-    *) echo "ci/deps.sh: unknown option '$arg' (expected --win32 or --bench)" >&2; exit 2 ;;
+    --cross) want_cross=1 ;;
+    *) echo "ci/deps.sh: unknown option '$arg' (expected --win32, --bench or --cross)" >&2; exit 2 ;;
   esac
 done
 
@@ -51,6 +57,16 @@ fi
 if [[ $want_win32 == 1 ]]; then
   need_command x86_64-w64-mingw32-gcc mingw-w64
   need_command wine wine
+fi
+if [[ $want_cross == 1 ]]; then
+  need_command qemu-aarch64 qemu-user
+  # GNU triple and Debian architecture of each qemu stage's CPU. gcc-<triple>
+  # only recommends the C library, so it is named too.
+  for cpu in aarch64-linux-gnu:arm64 arm-linux-gnueabihf:armhf i686-linux-gnu:i386 \
+             s390x-linux-gnu:s390x riscv64-linux-gnu:riscv64 powerpc64le-linux-gnu:ppc64el; do
+    need_command "${cpu%%:*}-gcc" "gcc-${cpu%%:*}"
+    if [[ $have_dpkg == 1 ]]; then need_package "libc6-dev-${cpu##*:}-cross"; fi
+  done
 fi
 if [[ $want_bench == 1 && $have_dpkg == 1 ]]; then
   need_package libbenchmark-dev

@@ -37,6 +37,18 @@ void ct_test_skip(const char *reason)
     _Exit(CT_TEST_SKIPPED);
 }
 
+const char *ct_test_emulator(void)
+{
+    static char prefix[512];
+    const char *emulator = getenv("CT_TEST_EMULATOR");
+    if (!emulator || !*emulator) return "";
+    if (!prefix[0]) {
+        CHECK_MSG(strlen(emulator) + 2 <= sizeof prefix, "CT_TEST_EMULATOR is too long");
+        snprintf(prefix, sizeof prefix, "%s ", emulator);
+    }
+    return prefix;
+}
+
 ct_thread *ct_test_start(void (*fn)(void *), void *arg)
 {
     ct_thread *thread = NULL;

@@ -37,6 +37,11 @@ void ct_test_fail(const char *file, int line, const char *fmt, ...);
 void ct_test_skip(const char *reason);
 /* Set by the harness: the command line of this test executable (argv[0]). */
 extern const char *ct_test_argv0;
+/* The command prefix that runs a program built for the target: the emulator
+ * CTest runs the tests under (CT_TEST_EMULATOR, from CMAKE_CROSSCOMPILING_EMULATOR:
+ * qemu-user) and a space, or "" when programs run natively. A test that starts
+ * a child program puts it first in the command. */
+const char *ct_test_emulator(void);
 
 #if defined(_MSC_VER)
 #  pragma section(".CRT$XCU", read)

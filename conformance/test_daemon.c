@@ -61,7 +61,7 @@ static void child_path(char *path, size_t size)
 
 static void run_child(const char *mode, child_run *run)
 {
-    char path[1024], command[1200];
+    char path[1024], command[1800];
     size_t length = 0, got;
     int raw_status;
     double start;
@@ -69,7 +69,7 @@ static void run_child(const char *mode, child_run *run)
 
     child_path(path, sizeof path);
     CHECK(strchr(path, '\'') == NULL && strchr(path, '"') == NULL);
-    snprintf(command, sizeof command, QUOTED_COMMAND, path, mode);
+    snprintf(command, sizeof command, "%s" QUOTED_COMMAND, ct_test_emulator(), path, mode);
     fflush(stdout);
     fflush(stderr);
     start = ct_monotonic();

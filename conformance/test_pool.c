@@ -873,13 +873,13 @@ TEST(ct_shutdown_shuts_down_open_pools)
 
 TEST(exit_shuts_down_open_pools)
 {
-    char command[1200], output[4096];
+    char command[1800], output[4096];
     size_t length = 0, got;
     FILE *pipe;
     int status;
     CHECK(strchr(ct_test_argv0, '\'') == NULL && strchr(ct_test_argv0, '"') == NULL);
     CHECK(strlen(ct_test_argv0) < 1000);
-    snprintf(command, sizeof command, QUOTED_COMMAND, ct_test_argv0, "open_pool_at_exit");
+    snprintf(command, sizeof command, "%s" QUOTED_COMMAND, ct_test_emulator(), ct_test_argv0, "open_pool_at_exit");
     fflush(stdout);
     pipe = open_pipe(command, "r");
     CHECK_MSG(pipe != NULL, "cannot run %s", command);

@@ -36,14 +36,37 @@ ctb_parker *ctb_parker_current(void)
     return &self_parker;
 }
 
+/* The timeout is in the kernel's timespec, which is the C library's only where
+ * time_t has the CPU's word size. A 32-bit CPU built with a 64-bit time_t
+ * (glibc's _TIME_BITS=64, as Debian 13 builds everything; musl >= 1.2) has a
+ * struct timespec that SYS_futex reads in its old 32-bit layout: the deadline
+ * lost its nanoseconds, and an Event wait of 0.7 s on armhf spun through 1,754
+ * futex calls. Such a build uses SYS_futex_time64 (Linux 5.1), whose fields
+ * are 64-bit; one with a 32-bit time_t keeps SYS_futex, which every kernel
+ * has. 64-bit CPUs have only SYS_futex, riscv32 only SYS_futex_time64. */
+#if !defined(SYS_futex_time64)
+#define SYS_futex_time64 SYS_futex
+#endif
+#if !defined(SYS_futex)
+#define SYS_futex SYS_futex_time64
+#endif
+
+typedef struct futex_timespec64 {
+    int64_t tv_sec;
+    int64_t tv_nsec;
+} futex_timespec64;
+
 /* FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC deadline, so EINTR and
  * early returns re-wait without recomputing a relative timeout. */
 static void futex_wait_until(uint32_t *word, uint32_t expected, int64_t deadline)
 {
-    struct timespec ts;
-    if (deadline != CTB_NEVER) ts = timespec_from_ns(deadline);
-    syscall(SYS_futex, word, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, expected,
-            deadline == CTB_NEVER ? NULL : &ts, NULL, FUTEX_BITSET_MATCH_ANY);
+    struct timespec ts = timespec_from_ns(deadline);
+    futex_timespec64 ts64 = { ts.tv_sec, ts.tv_nsec };
+    bool time64 = sizeof(time_t) == sizeof(int64_t);
+    const void *timeout = time64 ? (const void *)&ts64 : (const void *)&ts;
+    if (deadline == CTB_NEVER) timeout = NULL;
+    syscall(time64 ? SYS_futex_time64 : SYS_futex, word, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG,
+            expected, timeout, NULL, FUTEX_BITSET_MATCH_ANY);
 }
 
 int ctb_parker_wait(ctb_parker *parker, int64_t deadline)
