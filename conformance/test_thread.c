@@ -628,8 +628,9 @@ TEST(monotonic_never_goes_back)
 
 /* ---- refusals and early ends ---------------------------------------------- */
 
-/* A stack no system can reserve: the OS refuses the thread. */
-#define IMPOSSIBLE_STACK (SIZE_MAX / 2)
+/* A stack no system can reserve: the OS refuses the thread. Seven eighths of
+ * the address space, since half of it (2 GiB) can be reserved on a 32-bit CPU. */
+#define IMPOSSIBLE_STACK (SIZE_MAX / 8 * 7)
 
 /* The OS refuses the thread (glibc, Win32), or the size itself (musl:
  * EINVAL above SIZE_MAX / 4, Python's ValueError from stack_size()). */
