@@ -179,7 +179,9 @@ def suite_table(runs, suite):
         bare = [p for p in peers if p in NO_FUTURE_PEERS]
         if bare:
             lines += ["", "No future per task (a task's completion only): "
-                      + ", ".join(f"`{p}`" for p in bare) + "."]
+                      + ", ".join(f"`{p}`" for p in bare) + "."
+                      + (" `tbb::task_group::wait()` runs queued tasks on the waiting thread "
+                         "itself." if "tbb_task_group" in bare else "")]
     lines.append("")
     return lines
 
