@@ -132,19 +132,24 @@ static inline lock_ctx *lock_ctx_current(void)
         me->max_gap = max_gap;                                                        \
     }
 
-/* A lock in the uncontended and contended suites. */
+/* A lock in the uncontended and contended suites: id_register(impl) runs the
+ * contended ones at bench_threads_contended, id_register_on(impl, threads) at
+ * the given counts. */
 #define BENCH_LOCK(id, type, init, acquire, release, destroy)                        \
     BENCH_LOCK_BODIES(id, type, init, acquire, release, destroy)                     \
-    static void id##_register(const char *impl)                                      \
+    BENCH_MAYBE_UNUSED static void id##_register_on(const char *impl,                \
+                                                    const int *threads)              \
     {                                                                                \
         bench_add("lock_uncontended", impl, id##_pairs, id##_setup, NULL,            \
                   id##_teardown, &lock_tiny, 1000, NULL);                            \
         bench_add("lock_contended_tiny", impl, id##_contended, id##_setup,           \
-                  bench_snapshot, id##_teardown, &lock_tiny, 256,                    \
-                  bench_threads_contended);                                          \
+                  bench_snapshot, id##_teardown, &lock_tiny, 256, threads);          \
         bench_add("lock_contended_work", impl, id##_contended, id##_setup,           \
-                  bench_snapshot, id##_teardown, &lock_work100, 32,                  \
-                  bench_threads_contended);                                          \
+                  bench_snapshot, id##_teardown, &lock_work100, 32, threads);        \
+    }                                                                                \
+    BENCH_MAYBE_UNUSED static void id##_register(const char *impl)                   \
+    {                                                                                \
+        id##_register_on(impl, bench_threads_contended);                             \
     }
 
 /* A recursive lock: acquire + release from unlocked, and again while the

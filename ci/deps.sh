@@ -5,7 +5,8 @@
 #   bash ci/deps.sh            cmake, ninja, gcc, clang, pkg-config, musl-gcc,
 #                              valgrind (every stage of ci/test.sh but win32)
 #   bash ci/deps.sh --win32    + mingw-w64 and wine (the win32 stage)
-#   bash ci/deps.sh --bench    + google benchmark, glib, abseil (the benchmarks)
+#   bash ci/deps.sh --bench    + google benchmark and the peers' libraries: glib,
+#                              abseil, oneTBB, Boost (Asio), Concurrency Kit
 #   bash ci/deps.sh --cross    + qemu-user and the Debian cross compilers and C
 #                              libraries of the qemu stages (aarch64, armhf, i686,
 #                              s390x, riscv64, ppc64le); with --win32, clang's
@@ -72,6 +73,9 @@ if [[ $want_bench == 1 && $have_dpkg == 1 ]]; then
   need_package libbenchmark-dev
   need_package libglib2.0-dev
   need_package libabsl-dev
+  need_package libtbb-dev
+  need_package libboost-dev             # Boost.Asio, header-only
+  need_package libck-dev
   need_command strace strace            # the no-system-call check of the benchmarks
 fi
 
