@@ -156,7 +156,10 @@ bool ct_future_done(ct_future *future)
 
 int ct__future_result_until(ct_future *f, void **result, int64_t deadline)
 {
-    if (!ct__event_wait_until(&f->done, deadline)) return CT_ETIMEDOUT;
+    /* The state first: waiters (as_completed, futures_wait) are told before
+     * done is set, and a future they saw done must not time out here. */
+    if (!state_done(ct_load_u8(&f->state)) && !ct__event_wait_until(&f->done, deadline))
+        return CT_ETIMEDOUT;
     if (f->error != CT_OK) return f->error;
     *result = f->result;
     return CT_OK;

@@ -314,14 +314,14 @@ int ct_pool_submit(ct_pool *pool, ct_future **future, void *(*fn)(void *), void 
     int status = CT_OK;
     if (!pool || !future || !fn) return CT_EINVAL;
     *future = NULL;
-    f = ct__future_new_work(fn, arg);
-    if (!f) return CT_ENOMEM;
+    /* Refused before allocating, as thread.py raises before it makes the
+     * Future: a broken or shut-down pool says so whatever memory is left. */
     ct_lock_acquire(&pool->lock);
     status = accepting_work(pool);
-    if (status != CT_OK) {
+    f = status == CT_OK ? ct__future_new_work(fn, arg) : NULL;
+    if (!f) {
         ct_lock_release(&pool->lock);
-        ct__free(f);
-        return status;
+        return status != CT_OK ? status : CT_ENOMEM;
     }
     if (pool->pending + 1 > ct_load_size(&pool->idle) && pool->thread_count < pool->max_workers) {
         status = start_worker(pool);

@@ -336,3 +336,27 @@ TEST(concurrent_finishing)
     ct_as_completed_release(it);
     for (int i = 0; i < N; i++) ct_future_release(f[i]);
 }
+
+/* A yielded future is done: its result is there without waiting, even while
+ * the thread that finished it is still inside set_result (as Python's result()
+ * reads the state a finished future has). */
+TEST(yielded_future_has_its_result_at_once)
+{
+    enum { N = 2000 };
+    ct_future *f[N];
+    finisher fin = { f, N };
+    ct_as_completed *it;
+    ct_thread *thread;
+    for (int i = 0; i < N; i++) f[i] = new_future();
+    it = new_iterator(f, N, 60.0);
+    thread = ct_test_start(finish_all_backwards, &fin);
+    for (int i = 0; i < N; i++) {
+        ct_future *out = next_of(it);
+        void *result = NULL;
+        CHECK_OK(ct_future_result(out, &result, 0.0));
+        CHECK(out == f[as_number(result)]);
+    }
+    ct_test_join(thread);
+    ct_as_completed_release(it);
+    for (int i = 0; i < N; i++) ct_future_release(f[i]);
+}
