@@ -7,7 +7,7 @@
 #   tsan      ThreadSanitizer
 #   asan      AddressSanitizer + UndefinedBehaviorSanitizer
 #   faults    fault injection under ASan + LeakSanitizer: each allocation and
-#             thread start of the faults/ scenarios failed in turn
+#             thread start of the conformance/faults/ scenarios failed in turn
 #   portable  POSIX backend without futex (the macOS path)
 #   clang     clang, the library with -Weverything (cmake/clang_everything.cmake)
 #   musl      musl libc, statically linked
