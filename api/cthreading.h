@@ -204,7 +204,9 @@ CT_API bool ct_rlock_locked(const ct_rlock *rlock);
  * Writer preference: a reader takes the lock only while neither WRITER nor
  * WRITERS_PARKED is set. A release that finds parked threads decides under
  * the parking lot's bucket lock: a writer's release admits every reader
- * parked then (writers keep waiting behind them); otherwise the first parked
+ * parked then (writers keep waiting behind them; each admitted reader takes
+ * the lock itself once it runs, past WRITERS_PARKED, so a writer that finds
+ * the lock free before it has run may go first); otherwise the first parked
  * writer is woken to take the free lock (a running writer may take it first),
  * and once it has waited 1 ms it is handed the lock instead.
  */
