@@ -100,9 +100,12 @@ static bool next_word(settle_state *st, uint64_t v, uint64_t *next_out)
             st->grant = TOKEN_WRITE;
             next |= WRITER;
             writers_left--;
-        } else {
+        } else if (!ct__waking(st->rwlock)) {
             st->grant = TOKEN_RACE;   /* still a waiting writer: readers stay out */
         }
+        /* else a writer woken to race has not looked yet: it will take the
+         * lock or park while someone holds it, whose release settles. Waking
+         * another now would only have one of them park again. */
     }
     if (readers_left > 0) next |= READERS_PARKED;
     if (writers_left > 0) next |= WRITERS_PARKED;
@@ -139,6 +142,7 @@ static uintptr_t pick(void *arg, const ct__waiter *waiter)
     if ((st->grant == TOKEN_WRITE || st->grant == TOKEN_RACE) && writer) {
         uintptr_t token = st->grant;
         st->grant = 0;   /* the first writer only */
+        if (token == TOKEN_RACE) ct__waking_set(st->rwlock);
         return token;
     }
     return CT__LEAVE_PARKED;
@@ -190,6 +194,8 @@ static int wait_parked(rw_waiter *self, int64_t deadline, bool *raced)
     if (status != CT_OK) return status;
     if (self->writer && token == TOKEN_WRITE) return CT_OK;
     *raced = token == TOKEN_RACE;
+    /* First, before looking at the word: see next_word. */
+    if (*raced) ct__waking_clear(self->rwlock);
     if (token == TOKEN_ADMIT) self->admitted = true;
     return CT_EAGAIN;
 }
