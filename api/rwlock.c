@@ -16,8 +16,9 @@
  * read parked (scratch counters: 82067 parks in 84k operations, rwlock_mix_90
  * at 16 threads) and the 90% and 99% mixes ran 8-40 times slower than
  * absl::Mutex, which wakes readers to race in the same way. The price: a
- * writer that finds the lock free before an admitted reader has run may go
- * first, and the reader then waits for that one writer only.
+ * writer that gets the free lock before an admitted reader has run (a running
+ * writer, or the first parked one once those admitted who ran have left) goes
+ * first, and that writer's release admits the reader again.
  *
  * The parked bits change only in two ways: a thread about to park sets its
  * bit with a compare-and-swap, then validates under the bucket lock; settle,
