@@ -217,9 +217,12 @@ CT_API bool ct_rlock_locked(const ct_rlock *rlock);
  * Writer preference: a reader takes the lock only while neither WRITER nor
  * WRITERS_PARKED is set. A release that finds parked threads decides under
  * the parking lot's bucket lock: a writer's release admits every reader
- * parked then (writers keep waiting behind them); otherwise the first parked
- * writer is woken to take the free lock (a running writer may take it first),
- * and once it has waited 1 ms it is handed the lock instead.
+ * parked then (writers keep waiting behind them). An admitted reader takes
+ * the lock itself once it runs, while WRITER is clear, WRITERS_PARKED or not;
+ * a writer that gets the free lock before it has run goes first, and that
+ * writer's release admits it again. Otherwise the first parked writer is
+ * woken to take the free lock (a running writer may take it first), and once
+ * it has waited 1 ms it is handed the lock instead.
  */
 typedef struct ct_rwlock { uint64_t word; } ct_rwlock;
 #define CT_RWLOCK_INIT { 0 }
