@@ -22,9 +22,10 @@ static int acquire_until(ct_rlock *rlock, int64_t deadline)
     if (owned_by(rlock, me)) {
         if (rlock->count == UINT32_MAX) return CT_EOVERFLOW;
         rlock->count++;
+        ct__tsan_lock_nested(&rlock->lock, 1);
         return CT_OK;
     }
-    int status = ct__lock_acquire_fast_until(&rlock->lock, deadline);
+    int status = ct__lock_acquire_fast_until(&rlock->lock, deadline, rlock);
     if (status != CT_OK) return status;
     ct_store_relaxed_u64(&rlock->owner, me);
     rlock->count = 1;
@@ -52,6 +53,7 @@ int ct_rlock_release(ct_rlock *rlock)
         ct_store_relaxed_u64(&rlock->owner, 0);
         return ct__lock_release_fast(&rlock->lock);
     }
+    ct__tsan_lock_nested(&rlock->lock, -1);
     return CT_OK;
 }
 
@@ -65,13 +67,15 @@ uint32_t ct__rlock_release_all(ct_rlock *rlock)
     uint32_t count = rlock->count;
     rlock->count = 0;
     ct_store_relaxed_u64(&rlock->owner, 0);
-    ct_lock_release(&rlock->lock);
+    ct__tsan_lock_nested(&rlock->lock, 1 - (long)count);
+    (void)ct__lock_release_fast(&rlock->lock);
     return count;
 }
 
 void ct__rlock_acquire_restore(ct_rlock *rlock, uint32_t count)
 {
-    ct_lock_acquire(&rlock->lock);
+    (void)ct__lock_acquire_fast_until(&rlock->lock, CTB_NEVER, rlock);
     ct_store_relaxed_u64(&rlock->owner, ct__ident());
     rlock->count = count;
+    ct__tsan_lock_nested(&rlock->lock, (long)count - 1);
 }
