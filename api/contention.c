@@ -3,7 +3,9 @@
  * after a thread that slept got its primitive: an acquisition that never
  * waited neither reads the hook nor the clock. The hook and its context are
  * published together, as one pointer to one of two records, so a thread that
- * reads the pointer sees a matching pair; setters take turns under a lock. */
+ * reads the pointer sees a matching pair. (Two settings in quick succession
+ * can reuse the record a slow call is still reading: the header asks for the
+ * hook to be set before the threads it watches start.) */
 #include "internal.h"
 
 typedef struct hook_record {
@@ -12,22 +14,18 @@ typedef struct hook_record {
 } hook_record;
 
 static hook_record records[2];
-static unsigned next_record;
-static void *current;   /* a hook_record, or NULL: no hook */
-static ct_lock setter_lock = CT_LOCK_INIT;
+static uint32_t settings;   /* counts ct_set_contention_hook calls: picks the record */
+static void *current;       /* a hook_record, or NULL: no hook */
 
 void ct_set_contention_hook(ct_contention_hook hook, void *ctx)
 {
-    ct_lock_acquire(&setter_lock);
     hook_record *record = NULL;
     if (hook) {
-        record = &records[next_record];
-        next_record ^= 1u;
+        record = &records[ct_fetch_add_u32(&settings, 1) & 1u];
         record->hook = hook;
         record->ctx = ctx;
     }
     ct_store_ptr(&current, record);
-    ct_lock_release(&setter_lock);
 }
 
 void ct__contended(const void *primitive, int64_t since_ns)

@@ -43,6 +43,15 @@
 #ifndef CT__THREAD_SAFETY
 #  define CT__THREAD_SAFETY(attribute)
 #endif
+/* An RLock may be taken again by its holder: clang 21 and later can say so. */
+#if defined(__clang__) && defined(__has_attribute)
+#  if __has_attribute(reentrant_capability)
+#    define CT__REENTRANT CT__THREAD_SAFETY(reentrant_capability)
+#  endif
+#endif
+#ifndef CT__REENTRANT
+#  define CT__REENTRANT
+#endif
 /** A variable that may be touched only while holding `lock`. */
 #define CT_GUARDED_BY(lock) CT__THREAD_SAFETY(guarded_by(lock))
 /** A pointer whose pointee may be touched only while holding `lock`. */
@@ -220,7 +229,7 @@ static inline int ct__lock_release_inline(ct_lock *lock)
 
 /* -------------------------------------------------------------------- RLock
  * owner: ct_get_ident() of the holder, 0 when free; count: recursion depth. */
-typedef struct CT__CAPABILITY("mutex") ct_rlock {
+typedef struct CT__CAPABILITY("mutex") CT__REENTRANT ct_rlock {
     uint64_t owner;
     uint32_t count;
     ct_lock lock;

@@ -32,7 +32,8 @@ static int acquire_until(ct_rlock *rlock, int64_t deadline)
     return CT_OK;
 }
 
-void ct_rlock_acquire(ct_rlock *rlock)
+/* The analysis does not follow the lock through acquire_until. */
+CT_NO_THREAD_SAFETY_ANALYSIS void ct_rlock_acquire(ct_rlock *rlock)
 {
     /* 2^32 - 1 nested acquires by one thread: a runaway recursion, not a use. */
     if (acquire_until(rlock, CTB_NEVER) != CT_OK) ctb_fatal("ct_rlock_acquire: recursion depth overflow", 0);
@@ -46,7 +47,7 @@ int ct_rlock_acquire_timeout(ct_rlock *rlock, double timeout)
     return acquire_until(rlock, deadline);
 }
 
-int ct_rlock_release(ct_rlock *rlock)
+CT_NO_THREAD_SAFETY_ANALYSIS int ct_rlock_release(ct_rlock *rlock)
 {
     if (!owned_by(rlock, ct__ident())) return CT_EPERM;
     if (--rlock->count == 0) {
