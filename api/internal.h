@@ -121,6 +121,8 @@ void ct__tsan_unlock_end(ct_lock *lock, int model);
 /* An RLock's owner took (levels > 0) or let go of (levels < 0) recursion
  * levels of its held ct_lock. */
 void ct__tsan_lock_nested(ct_lock *lock, long levels);
+/* ct_lock_init: the lock starts afresh (after a fork, say), whoever held it. */
+void ct__tsan_lock_reset(ct_lock *lock);
 #else
 static inline int ct__tsan_lock_begin(ct_lock *lock, bool try_lock)
 { (void)lock; (void)try_lock; return 0; }
@@ -129,6 +131,7 @@ static inline void ct__tsan_lock_end(ct_lock *lock, int model, bool try_lock, bo
 static inline int ct__tsan_unlock_begin(ct_lock *lock) { (void)lock; return 0; }
 static inline void ct__tsan_unlock_end(ct_lock *lock, int model) { (void)lock; (void)model; }
 static inline void ct__tsan_lock_nested(ct_lock *lock, long levels) { (void)lock; (void)levels; }
+static inline void ct__tsan_lock_reset(ct_lock *lock) { (void)lock; }
 #endif
 
 /* --- primitives with deadlines, for use inside the runtime ----------------------- */

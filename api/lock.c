@@ -213,6 +213,7 @@ int ct__lock_release_slow(ct_lock *lock)
 
 void ct_lock_init(ct_lock *lock)
 {
+    ct__tsan_lock_reset(lock);
     lock->v = 0;
 }
 

@@ -15,6 +15,11 @@
  * still "holds" it; it lets go in the model at its own next lock operation
  * (an orphan), since TSan lets only the holder unlock.
  *
+ * Between pre_lock and post_lock TSan ignores the thread's accesses and
+ * synchronization; the real acquisition, which may park, runs "diverted" out
+ * of that, so the parking lot's own hand-offs stay visible to TSan (ignored,
+ * they made a waiter's queue node look raced on by the next thread queued).
+ *
  * A lock the table has no room for is not modelled either: TSan still sees
  * its happens-before edges, only not the mutex.
  */
@@ -99,6 +104,7 @@ int ct__tsan_lock_begin(ct_lock *lock, bool try_lock)
     entry *e = entry_for(lock);
     if (!e || ct_load_u8(&e->unmodelled)) return UNMODELLED;
     __tsan_mutex_pre_lock(lock, try_lock ? __tsan_mutex_try_lock : 0);
+    __tsan_mutex_pre_divert(lock, 0);
     return MODELLED;
 }
 
@@ -108,6 +114,7 @@ void ct__tsan_lock_end(ct_lock *lock, int model, bool try_lock, bool acquired)
         if (acquired) __tsan_acquire(lock);
         return;
     }
+    __tsan_mutex_post_divert(lock, 0);
     entry *e = entry_for(lock);
     if (!acquired || ct_load_u8(&e->unmodelled)) {
         /* Ends what pre_lock began without a lock in the model. */
@@ -135,6 +142,7 @@ int ct__tsan_unlock_begin(ct_lock *lock)
     if (!ct_load_u8(&e->unmodelled) && ct_load_u64(&e->owner) == me) {
         ct_store_u64(&e->owner, 0);
         __tsan_mutex_pre_unlock(lock, 0);
+        __tsan_mutex_pre_divert(lock, 0);
         return MODELLED;
     }
     if (ct_lock_locked(lock)) {
@@ -149,7 +157,9 @@ int ct__tsan_unlock_begin(ct_lock *lock)
 
 void ct__tsan_unlock_end(ct_lock *lock, int model)
 {
-    if (model == MODELLED) __tsan_mutex_post_unlock(lock, 0);
+    if (model != MODELLED) return;
+    __tsan_mutex_post_divert(lock, 0);
+    __tsan_mutex_post_unlock(lock, 0);
 }
 
 void ct__tsan_lock_nested(ct_lock *lock, long levels)
@@ -163,6 +173,23 @@ void ct__tsan_lock_nested(ct_lock *lock, long levels)
     for (; levels < 0; levels++) {
         __tsan_mutex_pre_unlock(lock, 0);
         __tsan_mutex_post_unlock(lock, 0);
+    }
+}
+
+void ct__tsan_lock_reset(ct_lock *lock)
+{
+    uint64_t me = ct__ident();
+    entry *e = entry_for(lock);
+    if (!e) return;
+    uint64_t owner = ct_exchange_u64(&e->owner, 0);
+    if (owner == 0 || ct_load_u8(&e->unmodelled)) return;
+    if (owner == me) {
+        __tsan_mutex_pre_unlock(lock, 0);
+        __tsan_mutex_post_unlock(lock, 0);
+    } else {
+        /* Held by another thread (one a fork left behind, say): TSan lets
+         * only the holder unlock, so the lock is edges only from now on. */
+        ct_store_u8(&e->unmodelled, 1);
     }
 }
 
