@@ -28,9 +28,15 @@ void ct_set_contention_hook(ct_contention_hook hook, void *ctx)
     ct_store_ptr(&current, record);
 }
 
+/* A hook that itself waits (for the lock around its statistics, say) is not
+ * told about that wait: it would call itself while holding that lock. */
+static CT_THREAD_LOCAL bool in_hook;
+
 void ct__contended(const void *primitive, int64_t since_ns)
 {
     const hook_record *record = (const hook_record *)ct_load_ptr(&current);
-    if (!record) return;
+    if (!record || in_hook) return;
+    in_hook = true;
     record->hook(primitive, (double)(ctb_monotonic_ns() - since_ns) / 1e9, record->ctx);
+    in_hook = false;
 }

@@ -294,8 +294,9 @@ typedef void (*ct_contention_hook)(const void *primitive, double waited, void *c
 /** Install a contention hook (Abseil's RegisterMutexTracer, Go's mutex profile;
  * Python has none). It is called in the thread that waited, after that thread
  * got the primitive, and only when it had to sleep for it: an acquisition that
- * never slept costs nothing extra. Install it before the threads it watches
- * start (a call in flight may still see the previous hook).
+ * never slept costs nothing extra. Waits inside the hook itself are not
+ * reported. Install it before the threads it watches start (a call in flight
+ * may still see the previous hook).
  * @param hook the hook, or NULL to turn it off
  * @param ctx  passed to every call of hook */
 CT_API void ct_set_contention_hook(ct_contention_hook hook, void *ctx);

@@ -14,6 +14,24 @@ static void ct_rlock_nothing(ct_rlock *rlock) { (void)rlock; }
 BENCH_LOCK(ctlock, ct_lock, ct_lock_init, ct_lock_acquire, ct_lock_release, ct_lock_nothing)
 BENCH_RLOCK(ctrlock, ct_rlock, ct_rlock_init, ct_rlock_acquire, ct_rlock_release, ct_rlock_nothing)
 
+/* The same Lock with a contention hook installed: the uncontended path never
+ * looks at the hook, so this row must match plain cthreading's. */
+static void contention_ignored(const void *primitive, double waited, void *ctx)
+{
+    (void)primitive; (void)waited; (void)ctx;
+}
+static void ct_lock_init_hooked(ct_lock *lock)
+{
+    ct_lock_init(lock);
+    ct_set_contention_hook(contention_ignored, NULL);
+}
+static void ct_lock_unhook(ct_lock *lock)
+{
+    (void)lock;
+    ct_set_contention_hook(NULL, NULL);
+}
+BENCH_LOCK_BODIES(cthooked, ct_lock, ct_lock_init_hooked, ct_lock_acquire, ct_lock_release, ct_lock_unhook)
+
 /* -------------------------------------------------------------- ping-pong
  * Thread 0 sends, thread 1 answers: one operation is one round trip. */
 
@@ -288,6 +306,8 @@ BENCH_REGISTER(register_cthreading)
     const char *me = "cthreading";
     ctlock_register(me);
     ctrlock_register(me);
+    bench_add("lock_uncontended", "cthreading_with_hook", cthooked_pairs, cthooked_setup, NULL,
+              cthooked_teardown, &lock_tiny, 1000, NULL);
 
     bench_add("pingpong_event", me, event_pingpong, event_pingpong_setup, NULL,
               pingpong_teardown, NULL, 64, bench_threads_pair);
