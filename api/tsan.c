@@ -50,7 +50,7 @@ static entry table[TABLE_SIZE];
 static orphan orphans[ORPHANS];
 static size_t orphan_count;
 
-static entry *entry_for(const ct_lock *lock)
+static entry *entry_for(const void *lock)
 {
     size_t key = (size_t)(uintptr_t)lock;
     size_t i = (key * 0x9E3779B97F4A7C15u) >> 20;
@@ -85,7 +85,7 @@ static void drop_orphans(uint64_t me)
     }
 }
 
-static void add_orphan(const ct_lock *lock, uint64_t owner)
+static void add_orphan(const void *lock, uint64_t owner)
 {
     for (size_t i = 0; i < ORPHANS; i++) {
         size_t free_slot = 0;
@@ -98,94 +98,166 @@ static void add_orphan(const ct_lock *lock, uint64_t owner)
      * edges from this lock can be stale. */
 }
 
-int ct__tsan_lock_begin(ct_lock *lock, bool try_lock)
+/* Read holds: TSan lets any thread drop a read lock in its model only if that
+ * thread holds it there, and counts no owners; so each thread keeps its own
+ * list, and drops, at its next lock operation, a hold whose lock another
+ * thread's release has made unmodelled. */
+#define READS 16
+static CT_THREAD_LOCAL const void *reads[READS];
+static CT_THREAD_LOCAL int read_count;
+
+static void *addr(const void *lock)
+{
+    return (void *)(uintptr_t)lock;
+}
+
+static bool unmodelled(const void *lock)
+{
+    entry *e = entry_for(lock);
+    return !e || ct_load_u8(&e->unmodelled);
+}
+
+static bool forget_read(const void *lock)
+{
+    for (int i = 0; i < read_count; i++) {
+        if (reads[i] != lock) continue;
+        reads[i] = reads[--read_count];
+        return true;
+    }
+    return false;
+}
+
+static void drop_unmodelled_reads(void)
+{
+    for (int i = 0; i < read_count;) {
+        const void *lock = reads[i];
+        if (!unmodelled(lock)) {
+            i++;
+            continue;
+        }
+        reads[i] = reads[--read_count];
+        __tsan_acquire(addr(lock));
+        __tsan_mutex_pre_unlock(addr(lock), __tsan_mutex_read_lock);
+        __tsan_mutex_post_unlock(addr(lock), __tsan_mutex_read_lock);
+    }
+}
+
+static unsigned tsan_flags(unsigned how)
+{
+    return ((how & CT__TSAN_TRY) ? __tsan_mutex_try_lock : 0u) |
+           ((how & CT__TSAN_READ) ? __tsan_mutex_read_lock : 0u);
+}
+
+int ct__tsan_lock_begin(const void *lock, unsigned how)
 {
     drop_orphans(ct__ident());
-    entry *e = entry_for(lock);
-    if (!e || ct_load_u8(&e->unmodelled)) return UNMODELLED;
-    __tsan_mutex_pre_lock(lock, try_lock ? __tsan_mutex_try_lock : 0);
-    __tsan_mutex_pre_divert(lock, 0);
+    drop_unmodelled_reads();
+    if (unmodelled(lock) || ((how & CT__TSAN_READ) && read_count == READS)) return UNMODELLED;
+    __tsan_mutex_pre_lock(addr(lock), tsan_flags(how));
+    __tsan_mutex_pre_divert(addr(lock), 0);
     return MODELLED;
 }
 
-void ct__tsan_lock_end(ct_lock *lock, int model, bool try_lock, bool acquired)
+void ct__tsan_lock_end(const void *lock, int model, unsigned how, bool acquired)
 {
     if (model == UNMODELLED) {
-        if (acquired) __tsan_acquire(lock);
+        if (acquired) __tsan_acquire(addr(lock));
         return;
     }
-    __tsan_mutex_post_divert(lock, 0);
+    __tsan_mutex_post_divert(addr(lock), 0);
     entry *e = entry_for(lock);
     if (!acquired || ct_load_u8(&e->unmodelled)) {
         /* Ends what pre_lock began without a lock in the model. */
-        __tsan_mutex_post_lock(lock, __tsan_mutex_try_lock | __tsan_mutex_try_lock_failed, 0);
-        if (acquired) __tsan_acquire(lock);
+        __tsan_mutex_post_lock(addr(lock), tsan_flags(how | CT__TSAN_TRY) | __tsan_mutex_try_lock_failed, 0);
+        if (acquired) __tsan_acquire(addr(lock));
+        return;
+    }
+    __tsan_mutex_post_lock(addr(lock), tsan_flags(how), 0);
+    if (how & CT__TSAN_READ) {
+        reads[read_count++] = lock;
         return;
     }
     uint64_t me = ct__ident();
-    __tsan_mutex_post_lock(lock, try_lock ? __tsan_mutex_try_lock : 0, 0);
     (void)ct_exchange_u64(&e->owner, me);
     /* Another thread released it at once and found no owner yet: let go in
      * the model at this thread's next lock operation. */
     if (ct_load_u8(&e->unmodelled) && ct_exchange_u64(&e->owner, 0) == me) add_orphan(lock, me);
 }
 
-int ct__tsan_unlock_begin(ct_lock *lock)
+int ct__tsan_unlock_begin(const void *lock, unsigned how, bool (*held)(const void *lock))
 {
     uint64_t me = ct__ident();
     drop_orphans(me);
+    drop_unmodelled_reads();
     entry *e = entry_for(lock);
     if (!e) {
-        __tsan_release(lock);
+        __tsan_release(addr(lock));
         return UNMODELLED;
     }
-    if (!ct_load_u8(&e->unmodelled) && ct_load_u64(&e->owner) == me) {
+    bool modelled = !ct_load_u8(&e->unmodelled);
+    if (how & CT__TSAN_READ) {
+        if (modelled && forget_read(lock)) {
+            __tsan_mutex_pre_unlock(addr(lock), __tsan_mutex_read_lock);
+            __tsan_mutex_pre_divert(addr(lock), 0);
+            return MODELLED;
+        }
+        /* A read hold this thread does not have: edges only from now on;
+         * the readers drop theirs from the model themselves. */
+        if (held(lock)) ct_store_u8(&e->unmodelled, 1);
+        __tsan_release(addr(lock));
+        return UNMODELLED;
+    }
+    if (modelled && ct_load_u64(&e->owner) == me) {
         ct_store_u64(&e->owner, 0);
-        __tsan_mutex_pre_unlock(lock, 0);
-        __tsan_mutex_pre_divert(lock, 0);
+        __tsan_mutex_pre_unlock(addr(lock), 0);
+        __tsan_mutex_pre_divert(addr(lock), 0);
         return MODELLED;
     }
-    if (ct_lock_locked(lock)) {
+    if (held(lock)) {
         /* Released by a thread that is not its holder: a Lock as a signal. */
         ct_store_u8(&e->unmodelled, 1);
         uint64_t owner = ct_exchange_u64(&e->owner, 0);
         if (owner != 0) add_orphan(lock, owner);
     }
-    __tsan_release(lock);
+    __tsan_release(addr(lock));
     return UNMODELLED;
 }
 
-void ct__tsan_unlock_end(ct_lock *lock, int model)
+void ct__tsan_unlock_end(const void *lock, int model, unsigned how)
 {
     if (model != MODELLED) return;
-    __tsan_mutex_post_divert(lock, 0);
-    __tsan_mutex_post_unlock(lock, 0);
+    __tsan_mutex_post_divert(addr(lock), 0);
+    __tsan_mutex_post_unlock(addr(lock), tsan_flags(how & CT__TSAN_READ));
 }
 
-void ct__tsan_lock_nested(ct_lock *lock, long levels)
+void ct__tsan_lock_nested(const void *lock, long levels)
 {
     entry *e = entry_for(lock);
     if (!e || ct_load_u8(&e->unmodelled) || ct_load_u64(&e->owner) != ct__ident()) return;
     for (; levels > 0; levels--) {
-        __tsan_mutex_pre_lock(lock, 0);
-        __tsan_mutex_post_lock(lock, 0, 0);
+        __tsan_mutex_pre_lock(addr(lock), 0);
+        __tsan_mutex_post_lock(addr(lock), 0, 0);
     }
     for (; levels < 0; levels++) {
-        __tsan_mutex_pre_unlock(lock, 0);
-        __tsan_mutex_post_unlock(lock, 0);
+        __tsan_mutex_pre_unlock(addr(lock), 0);
+        __tsan_mutex_post_unlock(addr(lock), 0);
     }
 }
 
-void ct__tsan_lock_reset(ct_lock *lock)
+void ct__tsan_lock_reset(const void *lock)
 {
     uint64_t me = ct__ident();
     entry *e = entry_for(lock);
     if (!e) return;
     uint64_t owner = ct_exchange_u64(&e->owner, 0);
+    if (forget_read(lock) && !ct_load_u8(&e->unmodelled)) {
+        __tsan_mutex_pre_unlock(addr(lock), __tsan_mutex_read_lock);
+        __tsan_mutex_post_unlock(addr(lock), __tsan_mutex_read_lock);
+    }
     if (owner == 0 || ct_load_u8(&e->unmodelled)) return;
     if (owner == me) {
-        __tsan_mutex_pre_unlock(lock, 0);
-        __tsan_mutex_post_unlock(lock, 0);
+        __tsan_mutex_pre_unlock(addr(lock), 0);
+        __tsan_mutex_post_unlock(addr(lock), 0);
     } else {
         /* Held by another thread (one a fork left behind, say): TSan lets
          * only the holder unlock, so the lock is edges only from now on. */
