@@ -67,8 +67,11 @@
 #define CT__CAPABILITY(kind) CT__THREAD_SAFETY(capability(kind))
 #define CT__ACQUIRES(...) CT__THREAD_SAFETY(acquire_capability(__VA_ARGS__))
 #define CT__RELEASES(...) CT__THREAD_SAFETY(release_capability(__VA_ARGS__))
+#define CT__ACQUIRES_SHARED(...) CT__THREAD_SAFETY(acquire_shared_capability(__VA_ARGS__))
+#define CT__RELEASES_SHARED(...) CT__THREAD_SAFETY(release_shared_capability(__VA_ARGS__))
 /* Clang reads an enum constant here as no value at all: 0 is CT_OK. */
 #define CT__TRY_ACQUIRES(...) CT__THREAD_SAFETY(try_acquire_capability(0, __VA_ARGS__))
+#define CT__TRY_ACQUIRES_SHARED(...) CT__THREAD_SAFETY(try_acquire_shared_capability(0, __VA_ARGS__))
 
 /* ThreadSanitizer: when the caller is built with -fsanitize=thread, the lock
  * calls below go to the exported functions, which tell TSan what they do. */
