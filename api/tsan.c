@@ -21,7 +21,10 @@
  * they made a waiter's queue node look raced on by the next thread queued).
  *
  * A lock the table has no room for is not modelled either: TSan still sees
- * its happens-before edges, only not the mutex.
+ * its happens-before edges, only not the mutex. (Entries stay: a ct_lock has
+ * no destroy call. A lock released by another thread and then freed before
+ * its taker's next lock operation can draw a false "unlock of an unlocked
+ * mutex" when the taker drops it from the model.)
  */
 #include "internal.h"
 
