@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* ct_set_contention_hook: called in a thread that slept for a Lock, RLock,
- * Semaphore or a Condition's lock, after it got it, with the primitive's
+ * RWLock, Semaphore or a Condition's lock, after it got it, with the primitive's
  * address and the seconds waited; never for an acquisition that did not wait. */
 #include "harness.h"
 
@@ -75,6 +75,10 @@ CT_NO_THREAD_SAFETY_ANALYSIS static void take_lock(void *p) { ct_lock_acquire((c
 CT_NO_THREAD_SAFETY_ANALYSIS static void give_lock(void *p) { CHECK_OK(ct_lock_release((ct_lock *)p)); }
 CT_NO_THREAD_SAFETY_ANALYSIS static void take_rlock(void *p) { ct_rlock_acquire((ct_rlock *)p); }
 CT_NO_THREAD_SAFETY_ANALYSIS static void give_rlock(void *p) { CHECK_OK(ct_rlock_release((ct_rlock *)p)); }
+CT_NO_THREAD_SAFETY_ANALYSIS static void take_read(void *p) { ct_rwlock_acquire_read((ct_rwlock *)p); }
+CT_NO_THREAD_SAFETY_ANALYSIS static void give_read(void *p) { CHECK_OK(ct_rwlock_release_read((ct_rwlock *)p)); }
+CT_NO_THREAD_SAFETY_ANALYSIS static void take_write(void *p) { ct_rwlock_acquire_write((ct_rwlock *)p); }
+CT_NO_THREAD_SAFETY_ANALYSIS static void give_write(void *p) { CHECK_OK(ct_rwlock_release_write((ct_rwlock *)p)); }
 static void take_sem(void *p) { ct_semaphore_acquire((ct_semaphore *)p); }
 static void give_sem(void *p) { CHECK_OK(ct_semaphore_release((ct_semaphore *)p, 1)); }
 
@@ -117,6 +121,39 @@ TEST(semaphore_wait_reported)
 {
     ct_semaphore sem = CT_SEMAPHORE_INIT(0);
     check_one_contended_wait(take_sem, give_sem, &sem, true);
+}
+
+/* The contender and the holder use different modes here: take and give
+ * are the contender's; the holder holds the other mode. */
+static void check_rwlock_wait(void (*take)(void *), void (*give)(void *),
+                              void (*hold)(void *), void (*unhold)(void *))
+{
+    ct_rwlock rw = CT_RWLOCK_INIT;
+    hook_log l = { CT_LOCK_INIT, 0, { NULL, 0, 0 }, { { NULL, 0, 0 } } };
+    contender c = { take, give, &rw, CT_EVENT_INIT, 0 };
+    hold(&rw);
+    ct_set_contention_hook(record, &l);
+    ct_thread *t = ct_test_start(contend, &c);
+    CHECK(ct_event_wait(&c.started, 30.0));
+    ct_sleep(HELD);
+    CHECK_EQ(calls_of(&l), 0);
+    unhold(&rw);
+    ct_test_join(t);
+    ct_set_contention_hook(NULL, NULL);
+    CHECK_EQ(l.calls, 1);
+    CHECK(l.first.primitive == &rw);
+    CHECK_EQ_U(l.first.ident, c.ident);
+    CHECK_GE_D(l.first.waited, HELD / 2);
+}
+
+TEST(rwlock_read_wait_reported)
+{
+    check_rwlock_wait(take_read, give_read, take_write, give_write);
+}
+
+TEST(rwlock_write_wait_reported)
+{
+    check_rwlock_wait(take_write, give_write, take_read, give_read);
 }
 
 /* A Condition's waiter is notified while the notifier keeps the lock for
@@ -199,6 +236,7 @@ TEST_TIMEOUT(uncontended_never_reported, 120)
     ct_lock lock = CT_LOCK_INIT;
     ct_rlock rlock = CT_RLOCK_INIT;
     ct_semaphore sem = CT_SEMAPHORE_INIT(1);
+    ct_rwlock rw = CT_RWLOCK_INIT;
     ct_condition cond;
     ct_condition_init(&cond);
     ct_set_contention_hook(record, &l);
@@ -218,6 +256,14 @@ TEST_TIMEOUT(uncontended_never_reported, 120)
         ct_condition_acquire(&cond);
         CHECK_OK(ct_condition_notify(&cond, 1));
         CHECK_OK(ct_condition_release(&cond));
+        ct_rwlock_acquire_read(&rw);
+        ct_rwlock_acquire_read(&rw);
+        CHECK_STATUS(ct_rwlock_acquire_write_timeout(&rw, 0), CT_ETIMEDOUT);
+        CHECK_OK(ct_rwlock_release_read(&rw));
+        CHECK_OK(ct_rwlock_release_read(&rw));
+        ct_rwlock_acquire_write(&rw);
+        CHECK_STATUS(ct_rwlock_acquire_read_timeout(&rw, 0), CT_ETIMEDOUT);
+        CHECK_OK(ct_rwlock_release_write(&rw));
     }
     /* A timed wait that runs out slept, but never got the primitive. */
     ct_lock_acquire(&lock);

@@ -10,6 +10,15 @@ static long counter CT_GUARDED_BY(lock);
 static ct_rlock rlock = CT_RLOCK_INIT;
 static long *shared CT_PT_GUARDED_BY(rlock);
 
+static ct_rwlock rwlock = CT_RWLOCK_INIT;
+static long table CT_GUARDED_BY(rwlock);
+
+static long read_table(void) CT_REQUIRES_SHARED(rwlock);
+static long read_table(void)
+{
+    return table;
+}
+
 static void bump(void) CT_REQUIRES(lock);
 static void bump(void)
 {
@@ -47,6 +56,20 @@ long correct(void)
     if (!ct_rlock_acquire_timeout(&rlock, 0)) {
         *shared = seen;
         ct_rlock_release(&rlock);
+    }
+    ct_rwlock_acquire_read(&rwlock);
+    seen += read_table();
+    ct_rwlock_release_read(&rwlock);
+    if (!ct_rwlock_acquire_read_timeout(&rwlock, 1.0)) {
+        seen += table;
+        ct_rwlock_release_read(&rwlock);
+    }
+    ct_rwlock_acquire_write(&rwlock);
+    table = seen;
+    ct_rwlock_release_write(&rwlock);
+    if (!ct_rwlock_acquire_write_timeout(&rwlock, 0)) {
+        table++;
+        ct_rwlock_release_write(&rwlock);
     }
     return seen;
 }
@@ -93,5 +116,22 @@ void excluded_call(void)
     ct_lock_acquire(&lock);
     bump_locked();
     ct_lock_release(&lock);
+}
+#elif MISUSE == 8
+/* expected: writing variable 'table' requires holding mutex 'rwlock' exclusively */
+void write_under_read_lock(void);
+void write_under_read_lock(void)
+{
+    ct_rwlock_acquire_read(&rwlock);
+    table++;
+    ct_rwlock_release_read(&rwlock);
+}
+#elif MISUSE == 9
+/* expected: releasing mutex 'rwlock' using exclusive access, expected shared access */
+void released_in_the_wrong_mode(void);
+void released_in_the_wrong_mode(void)
+{
+    ct_rwlock_acquire_read(&rwlock);
+    ct_rwlock_release_write(&rwlock);
 }
 #endif
