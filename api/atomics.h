@@ -14,6 +14,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* helgrind and DRD know pthread's primitives but not atomic instructions: to
+ * them a release store and the acquire load that sees it are two unordered
+ * accesses, so every lock handoff that never parks would look like a race.
+ * Built with CT_VALGRIND_ANNOTATIONS (the valgrind preset), every release (and
+ * read-modify-write) operation announces a happens-before on its address
+ * before it stores, and every acquire (and read-modify-write) operation
+ * announces the happens-after once it has loaded: the C11 model these
+ * operations promise. Relaxed operations order nothing and announce nothing.
+ * Lock, Condition and parking-lot hand-offs are all such operations. The
+ * accesses themselves still look plain: ci/valgrind.supp excuses reports
+ * whose racing access is inside one of these functions, and only those. */
+#if defined(CT_VALGRIND_ANNOTATIONS)
+#  include <valgrind/helgrind.h>
+#  define CT__HAPPENS_BEFORE(p) ANNOTATE_HAPPENS_BEFORE(p)
+#  define CT__HAPPENS_AFTER(p) ANNOTATE_HAPPENS_AFTER(p)
+#else
+#  define CT__HAPPENS_BEFORE(p) ((void)0)
+#  define CT__HAPPENS_AFTER(p) ((void)0)
+#endif
+
+
 #if !defined(CT_ATOMICS_GNU) && !defined(CT_ATOMICS_MSVC)
 #  if defined(__GNUC__) || defined(__clang__)
 #    define CT_ATOMICS_GNU 1
@@ -26,24 +47,33 @@
 
 #define CT__ATOMIC_OPS(suffix, type)                                                          \
     static inline type ct_load_##suffix(const type *p)                                        \
-    { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }                                          \
+    { type v = __atomic_load_n(p, __ATOMIC_ACQUIRE); CT__HAPPENS_AFTER(p); return v; }        \
     static inline type ct_load_relaxed_##suffix(const type *p)                                \
     { return __atomic_load_n(p, __ATOMIC_RELAXED); }                                          \
     static inline void ct_store_##suffix(type *p, type v)                                     \
-    { __atomic_store_n(p, v, __ATOMIC_RELEASE); }                                             \
+    { CT__HAPPENS_BEFORE(p); __atomic_store_n(p, v, __ATOMIC_RELEASE); }                      \
     static inline void ct_store_relaxed_##suffix(type *p, type v)                             \
     { __atomic_store_n(p, v, __ATOMIC_RELAXED); }                                             \
     static inline bool ct_cas_##suffix(type *p, type *expected, type desired)                 \
-    { return __atomic_compare_exchange_n(p, expected, desired, 0, __ATOMIC_ACQ_REL,           \
-                                         __ATOMIC_ACQUIRE); }                                 \
+    {                                                                                         \
+        CT__HAPPENS_BEFORE(p);                                                                \
+        bool done = __atomic_compare_exchange_n(p, expected, desired, 0, __ATOMIC_ACQ_REL,    \
+                                                __ATOMIC_ACQUIRE);                            \
+        CT__HAPPENS_AFTER(p);                                                                 \
+        return done;                                                                          \
+    }                                                                                         \
     static inline type ct_exchange_##suffix(type *p, type v)                                  \
-    { return __atomic_exchange_n(p, v, __ATOMIC_ACQ_REL); }                                   \
+    { CT__HAPPENS_BEFORE(p); v = __atomic_exchange_n(p, v, __ATOMIC_ACQ_REL);                 \
+      CT__HAPPENS_AFTER(p); return v; }                                                       \
     static inline type ct_fetch_add_##suffix(type *p, type v)                                 \
-    { return __atomic_fetch_add(p, v, __ATOMIC_ACQ_REL); }                                    \
+    { CT__HAPPENS_BEFORE(p); v = __atomic_fetch_add(p, v, __ATOMIC_ACQ_REL);                  \
+      CT__HAPPENS_AFTER(p); return v; }                                                       \
     static inline type ct_fetch_and_##suffix(type *p, type v)                                 \
-    { return __atomic_fetch_and(p, v, __ATOMIC_ACQ_REL); }                                    \
+    { CT__HAPPENS_BEFORE(p); v = __atomic_fetch_and(p, v, __ATOMIC_ACQ_REL);                  \
+      CT__HAPPENS_AFTER(p); return v; }                                                       \
     static inline type ct_fetch_or_##suffix(type *p, type v)                                  \
-    { return __atomic_fetch_or(p, v, __ATOMIC_ACQ_REL); }
+    { CT__HAPPENS_BEFORE(p); v = __atomic_fetch_or(p, v, __ATOMIC_ACQ_REL);                   \
+      CT__HAPPENS_AFTER(p); return v; }
 
 CT__ATOMIC_OPS(u8, unsigned char)
 CT__ATOMIC_OPS(u32, uint32_t)
@@ -51,12 +81,18 @@ CT__ATOMIC_OPS(i64, int64_t)
 CT__ATOMIC_OPS(u64, uint64_t)
 CT__ATOMIC_OPS(size, size_t)
 
-static inline void *ct_load_ptr(void *const *p) { return __atomic_load_n(p, __ATOMIC_ACQUIRE); }
-static inline void ct_store_ptr(void **p, void *v) { __atomic_store_n(p, v, __ATOMIC_RELEASE); }
-static inline void *ct_exchange_ptr(void **p, void *v) { return __atomic_exchange_n(p, v, __ATOMIC_ACQ_REL); }
+static inline void *ct_load_ptr(void *const *p)
+{ void *v = __atomic_load_n(p, __ATOMIC_ACQUIRE); CT__HAPPENS_AFTER(p); return v; }
+static inline void ct_store_ptr(void **p, void *v)
+{ CT__HAPPENS_BEFORE(p); __atomic_store_n(p, v, __ATOMIC_RELEASE); }
+static inline void *ct_exchange_ptr(void **p, void *v)
+{ CT__HAPPENS_BEFORE(p); v = __atomic_exchange_n(p, v, __ATOMIC_ACQ_REL); CT__HAPPENS_AFTER(p); return v; }
 static inline bool ct_cas_ptr(void **p, void **expected, void *desired)
 {
-    return __atomic_compare_exchange_n(p, expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+    CT__HAPPENS_BEFORE(p);
+    bool done = __atomic_compare_exchange_n(p, expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+    CT__HAPPENS_AFTER(p);
+    return done;
 }
 
 #elif defined(CT_ATOMICS_MSVC)

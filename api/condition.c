@@ -36,13 +36,14 @@ static ct_rlock *rlock_of(ct_condition *cond)
     return cond->kind == EXTERNAL_RLOCK ? (ct_rlock *)cond->lock : &cond->own;
 }
 
-void ct_condition_acquire(ct_condition *cond)
+/* A Condition takes and gives back its lock for its caller, and for the wait. */
+CT_NO_THREAD_SAFETY_ANALYSIS void ct_condition_acquire(ct_condition *cond)
 {
     if (cond->kind == EXTERNAL_LOCK) ct_lock_acquire((ct_lock *)cond->lock);
     else ct_rlock_acquire(rlock_of(cond));
 }
 
-int ct_condition_release(ct_condition *cond)
+CT_NO_THREAD_SAFETY_ANALYSIS int ct_condition_release(ct_condition *cond)
 {
     if (cond->kind == EXTERNAL_LOCK) return ct_lock_release((ct_lock *)cond->lock);
     return ct_rlock_release(rlock_of(cond));
@@ -62,14 +63,14 @@ typedef struct cond_waiter {
     uint32_t depth;   /* RLock recursion released by the wait, restored after */
 } cond_waiter;
 
-static void release_for_wait(void *ctx)
+CT_NO_THREAD_SAFETY_ANALYSIS static void release_for_wait(void *ctx)
 {
     cond_waiter *self = (cond_waiter *)ctx;
     if (self->cond->kind == EXTERNAL_LOCK) ct_lock_release((ct_lock *)self->cond->lock);
     else self->depth = ct__rlock_release_all(rlock_of(self->cond));
 }
 
-static void reacquire_after_wait(cond_waiter *self)
+CT_NO_THREAD_SAFETY_ANALYSIS static void reacquire_after_wait(cond_waiter *self)
 {
     if (self->cond->kind == EXTERNAL_LOCK) ct_lock_acquire((ct_lock *)self->cond->lock);
     else ct__rlock_acquire_restore(rlock_of(self->cond), self->depth);

@@ -41,6 +41,61 @@
 #  define CT__ALIGN64   /* MSVC before /std:c11: its ABI aligns 64-bit fields to 8 */
 #endif
 
+/* ------------------------------------------------------ analyzers and sanitizers
+ *
+ * Clang's thread-safety analysis (-Wthread-safety): ct_lock, ct_rlock and
+ * ct_rwlock (shared for its read side) are
+ * capabilities, their functions acquire and release them, and user code can
+ * say what its locks guard with these macros. They are empty on compilers
+ * without the attributes. */
+#if defined(__clang__) && defined(__has_attribute)
+#  if __has_attribute(capability)
+#    define CT__THREAD_SAFETY(attribute) __attribute__((attribute))
+#  endif
+#endif
+#ifndef CT__THREAD_SAFETY
+#  define CT__THREAD_SAFETY(attribute)
+#endif
+/* An RLock may be taken again by its holder: clang 21 and later can say so. */
+#if defined(__clang__) && defined(__has_attribute)
+#  if __has_attribute(reentrant_capability)
+#    define CT__REENTRANT CT__THREAD_SAFETY(reentrant_capability)
+#  endif
+#endif
+#ifndef CT__REENTRANT
+#  define CT__REENTRANT
+#endif
+/** A variable that may be touched only while holding `lock`. */
+#define CT_GUARDED_BY(lock) CT__THREAD_SAFETY(guarded_by(lock))
+/** A pointer whose pointee may be touched only while holding `lock`. */
+#define CT_PT_GUARDED_BY(lock) CT__THREAD_SAFETY(pt_guarded_by(lock))
+/** A function that must be called with the given locks held. */
+#define CT_REQUIRES(...) CT__THREAD_SAFETY(requires_capability(__VA_ARGS__))
+/** A function that must be called with the given locks held at least shared (read). */
+#define CT_REQUIRES_SHARED(...) CT__THREAD_SAFETY(requires_shared_capability(__VA_ARGS__))
+/** A function that must be called without the given locks held (it takes them). */
+#define CT_EXCLUDES(...) CT__THREAD_SAFETY(locks_excluded(__VA_ARGS__))
+/** A function the analysis does not look into (it hands locks around). */
+#define CT_NO_THREAD_SAFETY_ANALYSIS CT__THREAD_SAFETY(no_thread_safety_analysis)
+#define CT__CAPABILITY(kind) CT__THREAD_SAFETY(capability(kind))
+#define CT__ACQUIRES(...) CT__THREAD_SAFETY(acquire_capability(__VA_ARGS__))
+#define CT__RELEASES(...) CT__THREAD_SAFETY(release_capability(__VA_ARGS__))
+#define CT__ACQUIRES_SHARED(...) CT__THREAD_SAFETY(acquire_shared_capability(__VA_ARGS__))
+#define CT__RELEASES_SHARED(...) CT__THREAD_SAFETY(release_shared_capability(__VA_ARGS__))
+/* Clang reads an enum constant here as no value at all: 0 is CT_OK. */
+#define CT__TRY_ACQUIRES(...) CT__THREAD_SAFETY(try_acquire_capability(0, __VA_ARGS__))
+#define CT__TRY_ACQUIRES_SHARED(...) CT__THREAD_SAFETY(try_acquire_shared_capability(0, __VA_ARGS__))
+
+/* ThreadSanitizer: when the caller is built with -fsanitize=thread, the lock
+ * calls below go to the exported functions, which tell TSan what they do. */
+#if defined(__SANITIZE_THREAD__)
+#  define CT__TSAN 1
+#elif defined(__has_feature)
+#  if __has_feature(thread_sanitizer)
+#    define CT__TSAN 1
+#  endif
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -122,41 +177,47 @@ CT_API void   ct_shutdown(void);
  * release hands it on. So no thread starves; before that, a running thread may
  * barge in, which is what makes the lock fast under contention.
  */
-typedef struct ct_lock { unsigned char v; } ct_lock;
+typedef struct CT__CAPABILITY("mutex") ct_lock { unsigned char v; } ct_lock;
 #define CT_LOCK_INIT { 0 }
 #define CT__LOCKED 1u
 #define CT__HAS_PARKED 2u
 
 CT_API void ct_lock_init(ct_lock *lock);
-CT_API void ct_lock_acquire(ct_lock *lock);
-CT_API int  ct_lock_acquire_timeout(ct_lock *lock, double timeout);
-CT_API int  ct_lock_release(ct_lock *lock);
+CT_API void ct_lock_acquire(ct_lock *lock) CT__ACQUIRES(lock);
+CT_API int  ct_lock_acquire_timeout(ct_lock *lock, double timeout) CT__TRY_ACQUIRES(lock);
+CT_API int  ct_lock_release(ct_lock *lock) CT__RELEASES(lock);
 CT_API bool ct_lock_locked(const ct_lock *lock);
 
 CT_API void ct__lock_acquire_slow(ct_lock *lock);
 CT_API int  ct__lock_release_slow(ct_lock *lock);
 
 /* The inline fast paths. Taking the address of ct_lock_acquire still gives the
- * exported function; define CT_NO_INLINE before including to call it always. */
+ * exported function; define CT_NO_INLINE before including to call it always.
+ * Under a race detector (ThreadSanitizer, or a library built with
+ * CT_VALGRIND_ANNOTATIONS) they call the exported functions, which tell it
+ * about every acquisition. */
 #if !defined(CT_NO_INLINE) && !defined(CT_BUILDING)
-#  if defined(__GNUC__) || defined(__clang__)
-#    define CT__CAS_BYTE(p, expected, desired, order) \
-        __atomic_compare_exchange_n((p), &(expected), (desired), 0, (order), __ATOMIC_RELAXED)
-#    define CT__LOAD_BYTE(p, order) __atomic_load_n((p), (order))
-#    define CT__CAS_U64 CT__CAS_BYTE
-#    define CT__ACQUIRE __ATOMIC_ACQUIRE
-#    define CT__RELEASE __ATOMIC_RELEASE
-#  elif defined(_MSC_VER)
+static inline void ct__lock_acquire_inline(ct_lock *lock) CT__ACQUIRES(lock) CT_NO_THREAD_SAFETY_ANALYSIS;
+static inline int ct__lock_release_inline(ct_lock *lock) CT__RELEASES(lock) CT_NO_THREAD_SAFETY_ANALYSIS;
+#  if !defined(CT__TSAN) && !defined(CT_VALGRIND_ANNOTATIONS)
+#    if defined(__GNUC__) || defined(__clang__)
+#      define CT__CAS_BYTE(p, expected, desired, order) \
+          __atomic_compare_exchange_n((p), &(expected), (desired), 0, (order), __ATOMIC_RELAXED)
+#      define CT__LOAD_BYTE(p, order) __atomic_load_n((p), (order))
+#      define CT__CAS_U64 CT__CAS_BYTE
+#      define CT__ACQUIRE __ATOMIC_ACQUIRE
+#      define CT__RELEASE __ATOMIC_RELEASE
+#    elif defined(_MSC_VER)
 char _InterlockedCompareExchange8(char volatile *dest, char desired, char expected);
-#    pragma intrinsic(_InterlockedCompareExchange8)
-#    define CT__CAS_BYTE(p, expected, desired, order) \
-        (_InterlockedCompareExchange8((char volatile *)(p), (char)(desired), (char)(expected)) \
-         == (char)(expected))
+#      pragma intrinsic(_InterlockedCompareExchange8)
+#      define CT__CAS_BYTE(p, expected, desired, order) \
+          (_InterlockedCompareExchange8((char volatile *)(p), (char)(desired), (char)(expected)) \
+           == (char)(expected))
 /* A compare-and-swap that changes nothing: MSVC's full-barrier load. */
-#    define CT__LOAD_BYTE(p, order) \
-        ((unsigned char)_InterlockedCompareExchange8((char volatile *)(p), 0, 0))
+#      define CT__LOAD_BYTE(p, order) \
+          ((unsigned char)_InterlockedCompareExchange8((char volatile *)(p), 0, 0))
 __int64 _InterlockedCompareExchange64(__int64 volatile *dest, __int64 desired, __int64 expected);
-#    pragma intrinsic(_InterlockedCompareExchange64)
+#      pragma intrinsic(_InterlockedCompareExchange64)
 /* Like gcc's: a failed compare-and-swap leaves the value it saw in expected. */
 static __inline int ct__cas_u64(uint64_t *p, uint64_t *expected, uint64_t desired)
 {
@@ -166,9 +227,10 @@ static __inline int ct__cas_u64(uint64_t *p, uint64_t *expected, uint64_t desire
     *expected = (uint64_t)seen;
     return 0;
 }
-#    define CT__CAS_U64(p, expected, desired, order) ct__cas_u64((p), &(expected), (desired))
-#    define CT__ACQUIRE 0
-#    define CT__RELEASE 0
+#      define CT__CAS_U64(p, expected, desired, order) ct__cas_u64((p), &(expected), (desired))
+#      define CT__ACQUIRE 0
+#      define CT__RELEASE 0
+#    endif
 #  endif
 #  ifdef CT__CAS_BYTE
 static inline void ct__lock_acquire_inline(ct_lock *lock)
@@ -184,14 +246,23 @@ static inline int ct__lock_release_inline(ct_lock *lock)
         return CT_OK;
     return ct__lock_release_slow(lock);
 }
-#    define ct_lock_acquire(lock) ct__lock_acquire_inline(lock)
-#    define ct_lock_release(lock) ct__lock_release_inline(lock)
+#  else
+static inline void ct__lock_acquire_inline(ct_lock *lock)
+{
+    (ct_lock_acquire)(lock);
+}
+static inline int ct__lock_release_inline(ct_lock *lock)
+{
+    return (ct_lock_release)(lock);
+}
 #  endif
+#  define ct_lock_acquire(lock) ct__lock_acquire_inline(lock)
+#  define ct_lock_release(lock) ct__lock_release_inline(lock)
 #endif
 
 /* -------------------------------------------------------------------- RLock
  * owner: ct_get_ident() of the holder, 0 when free; count: recursion depth. */
-typedef struct ct_rlock {
+typedef struct CT__CAPABILITY("mutex") CT__REENTRANT ct_rlock {
     CT__ALIGN64 uint64_t owner;
     uint32_t count;
     ct_lock lock;
@@ -199,9 +270,9 @@ typedef struct ct_rlock {
 #define CT_RLOCK_INIT { 0, 0, CT_LOCK_INIT }
 
 CT_API void ct_rlock_init(ct_rlock *rlock);
-CT_API void ct_rlock_acquire(ct_rlock *rlock);
-CT_API int  ct_rlock_acquire_timeout(ct_rlock *rlock, double timeout);
-CT_API int  ct_rlock_release(ct_rlock *rlock);
+CT_API void ct_rlock_acquire(ct_rlock *rlock) CT__ACQUIRES(rlock);
+CT_API int  ct_rlock_acquire_timeout(ct_rlock *rlock, double timeout) CT__TRY_ACQUIRES(rlock);
+CT_API int  ct_rlock_release(ct_rlock *rlock) CT__RELEASES(rlock);
 CT_API bool ct_rlock_locked(const ct_rlock *rlock);
 
 /* ------------------------------------------------------------ RWLock, once
@@ -224,7 +295,7 @@ CT_API bool ct_rlock_locked(const ct_rlock *rlock);
  * woken to take the free lock (a running writer may take it first), and once
  * it has waited 1 ms it is handed the lock instead.
  */
-typedef struct ct_rwlock { uint64_t word; } ct_rwlock;
+typedef struct CT__CAPABILITY("mutex") ct_rwlock { uint64_t word; } ct_rwlock;
 #define CT_RWLOCK_INIT { 0 }
 #define CT__RW_WRITER 1u
 #define CT__RW_READERS_PARKED 2u
@@ -249,7 +320,7 @@ CT_API void ct_rwlock_init(ct_rwlock *rwlock);
  * _PyRWMutex_RLock, pthread_rwlock_rdlock.
  * @param rwlock The lock.
  */
-CT_API void ct_rwlock_acquire_read(ct_rwlock *rwlock);
+CT_API void ct_rwlock_acquire_read(ct_rwlock *rwlock) CT__ACQUIRES_SHARED(rwlock);
 
 /**
  * @brief Take the lock for reading, waiting at most @p timeout seconds.
@@ -262,7 +333,8 @@ CT_API void ct_rwlock_acquire_read(ct_rwlock *rwlock);
  *         CT_EINVAL for a negative (other than CT_FOREVER) or NaN timeout;
  *         CT_EOVERFLOW for a timeout above CT_TIMEOUT_MAX.
  */
-CT_API int  ct_rwlock_acquire_read_timeout(ct_rwlock *rwlock, double timeout);
+CT_API int  ct_rwlock_acquire_read_timeout(ct_rwlock *rwlock, double timeout)
+    CT__TRY_ACQUIRES_SHARED(rwlock);
 
 /**
  * @brief Give back one read hold; any thread may release it.
@@ -272,7 +344,7 @@ CT_API int  ct_rwlock_acquire_read_timeout(ct_rwlock *rwlock, double timeout);
  * @return CT_OK; CT_EPERM if no reader holds it (like releasing an unlocked
  *         Lock: RuntimeError).
  */
-CT_API int  ct_rwlock_release_read(ct_rwlock *rwlock);
+CT_API int  ct_rwlock_release_read(ct_rwlock *rwlock) CT__RELEASES_SHARED(rwlock);
 
 /**
  * @brief Take the lock for writing (alone), waiting as long as it takes.
@@ -280,7 +352,7 @@ CT_API int  ct_rwlock_release_read(ct_rwlock *rwlock);
  * Counterpart: _PyRWMutex_Lock, pthread_rwlock_wrlock.
  * @param rwlock The lock.
  */
-CT_API void ct_rwlock_acquire_write(ct_rwlock *rwlock);
+CT_API void ct_rwlock_acquire_write(ct_rwlock *rwlock) CT__ACQUIRES(rwlock);
 
 /**
  * @brief Take the lock for writing, waiting at most @p timeout seconds.
@@ -292,7 +364,8 @@ CT_API void ct_rwlock_acquire_write(ct_rwlock *rwlock);
  *         CT_EINVAL for a negative (other than CT_FOREVER) or NaN timeout;
  *         CT_EOVERFLOW for a timeout above CT_TIMEOUT_MAX.
  */
-CT_API int  ct_rwlock_acquire_write_timeout(ct_rwlock *rwlock, double timeout);
+CT_API int  ct_rwlock_acquire_write_timeout(ct_rwlock *rwlock, double timeout)
+    CT__TRY_ACQUIRES(rwlock);
 
 /**
  * @brief Give back the write hold; any thread may release it.
@@ -301,7 +374,7 @@ CT_API int  ct_rwlock_acquire_write_timeout(ct_rwlock *rwlock, double timeout);
  * @param rwlock The lock.
  * @return CT_OK; CT_EPERM if it is not held for writing.
  */
-CT_API int  ct_rwlock_release_write(ct_rwlock *rwlock);
+CT_API int  ct_rwlock_release_write(ct_rwlock *rwlock) CT__RELEASES(rwlock);
 
 /* The inline fast paths, like ct_lock's. Each first guesses the word (free;
  * one reader and nobody parked) and lets a failed compare-and-swap read it:
@@ -309,6 +382,14 @@ CT_API int  ct_rwlock_release_write(ct_rwlock *rwlock);
  * not the last one out leaves. A writer takes and gives back a free lock.
  * Everything else, CT_EPERM included, is the exported function's. */
 #if !defined(CT_NO_INLINE) && !defined(CT_BUILDING) && defined(CT__CAS_U64)
+static inline void ct__rwlock_acquire_read_inline(ct_rwlock *rwlock)
+    CT__ACQUIRES_SHARED(rwlock) CT_NO_THREAD_SAFETY_ANALYSIS;
+static inline int ct__rwlock_release_read_inline(ct_rwlock *rwlock)
+    CT__RELEASES_SHARED(rwlock) CT_NO_THREAD_SAFETY_ANALYSIS;
+static inline void ct__rwlock_acquire_write_inline(ct_rwlock *rwlock)
+    CT__ACQUIRES(rwlock) CT_NO_THREAD_SAFETY_ANALYSIS;
+static inline int ct__rwlock_release_write_inline(ct_rwlock *rwlock)
+    CT__RELEASES(rwlock) CT_NO_THREAD_SAFETY_ANALYSIS;
 static inline void ct__rwlock_acquire_read_inline(ct_rwlock *rwlock)
 {
     uint64_t v = 0;
@@ -436,6 +517,25 @@ CT_API void ct_semaphore_acquire(ct_semaphore *sem);
 CT_API int  ct_semaphore_acquire_timeout(ct_semaphore *sem, double timeout);
 CT_API int  ct_semaphore_release(ct_semaphore *sem, int64_t n);
 CT_API int64_t ct_semaphore_value(const ct_semaphore *sem);
+
+/* ------------------------------------------------------- Contention profile */
+
+/** A contention hook: told that a thread had to wait for a primitive.
+ * @param primitive the ct_lock, ct_rlock, ct_rwlock or ct_semaphore waited for (for a
+ *                  Condition: its lock, or the condition itself for its own RLock)
+ * @param waited    seconds the thread slept before it got the primitive
+ * @param ctx       the ctx given to ct_set_contention_hook */
+typedef void (*ct_contention_hook)(const void *primitive, double waited, void *ctx);
+
+/** Install a contention hook (Abseil's RegisterMutexTracer, Go's mutex profile;
+ * Python has none). It is called in the thread that waited, after that thread
+ * got the primitive, and only when it had to sleep for it: an acquisition that
+ * never slept costs nothing extra. Waits inside the hook itself are not
+ * reported. Install it before the threads it watches start (a call in flight
+ * may still see the previous hook).
+ * @param hook the hook, or NULL to turn it off
+ * @param ctx  passed to every call of hook */
+CT_API void ct_set_contention_hook(ct_contention_hook hook, void *ctx);
 
 /* -------------------------------------------------------------------- Event
  * bit 0: the flag; bit 1: threads may be parked on the event. */

@@ -127,28 +127,84 @@ static inline uint64_t ct__ident(void)
     return CT_UNLIKELY(ident == 0) ? ct_get_ident() : ident;
 }
 
+/* --- what tools are told (contention.c, tsan.c) ------------------------------------ */
+
+/* A thread got primitive after sleeping since since_ns (ctb_monotonic_ns):
+ * tell the contention hook, if one is installed. Slow paths only. */
+void ct__contended(const void *primitive, int64_t since_ns);
+
+/* ThreadSanitizer's model of the locks (tsan.c), in TSan builds only;
+ * elsewhere these are empty and compile away. lock: the primitive's address;
+ * how: CT__TSAN_TRY (a timed acquire), CT__TSAN_READ (a read hold); begin
+ * returns how the lock is modelled, for the matching end; held: whether the
+ * primitive is held now, asked only when another thread releases it. */
+#define CT__TSAN_TRY 1u
+#define CT__TSAN_READ 2u
+#if defined(CT__TSAN)
+int ct__tsan_lock_begin(const void *lock, unsigned how);
+void ct__tsan_lock_end(const void *lock, int model, unsigned how, bool acquired);
+int ct__tsan_unlock_begin(const void *lock, unsigned how, bool (*held)(const void *lock));
+void ct__tsan_unlock_end(const void *lock, int model, unsigned how);
+/* An RLock's owner took (levels > 0) or let go of (levels < 0) recursion
+ * levels of its held ct_lock. */
+void ct__tsan_lock_nested(const void *lock, long levels);
+/* An _init: the lock starts afresh (after a fork, say), whoever held it. */
+void ct__tsan_lock_reset(const void *lock);
+#else
+static inline int ct__tsan_lock_begin(const void *lock, unsigned how)
+{ (void)lock; (void)how; return 0; }
+static inline void ct__tsan_lock_end(const void *lock, int model, unsigned how, bool acquired)
+{ (void)lock; (void)model; (void)how; (void)acquired; }
+static inline int ct__tsan_unlock_begin(const void *lock, unsigned how, bool (*held)(const void *lock))
+{ (void)lock; (void)how; (void)held; return 0; }
+static inline void ct__tsan_unlock_end(const void *lock, int model, unsigned how)
+{ (void)lock; (void)model; (void)how; }
+static inline void ct__tsan_lock_nested(const void *lock, long levels) { (void)lock; (void)levels; }
+static inline void ct__tsan_lock_reset(const void *lock) { (void)lock; }
+#endif
+
 /* --- primitives with deadlines, for use inside the runtime ----------------------- */
-int ct__lock_acquire_until(ct_lock *lock, int64_t deadline);
+/* The slow path. primitive: what the contention hook is told was waited for
+ * (the lock, or the RLock around it). */
+int ct__lock_acquire_until(ct_lock *lock, int64_t deadline, const void *primitive);
 
 /* The header's inline fast paths are for users (CT_BUILDING turns them off);
- * the runtime's own hot callers use these, spelled through atomics.h. */
-static inline int ct__lock_acquire_fast_until(ct_lock *lock, int64_t deadline)
+ * the runtime's own hot callers use these, spelled through atomics.h. Every
+ * acquisition and release of a ct_lock passes here, so this is where
+ * ThreadSanitizer is told about them (tsan.c; nothing in other builds). */
+static inline int ct__lock_take(ct_lock *lock, int64_t deadline, const void *primitive)
 {
     unsigned char expected = 0;
     if (ct_cas_u8(&lock->v, &expected, (unsigned char)CT__LOCKED)) return CT_OK;
-    return ct__lock_acquire_until(lock, deadline);
+    return ct__lock_acquire_until(lock, deadline, primitive);
+}
+
+static inline int ct__lock_acquire_fast_until(ct_lock *lock, int64_t deadline, const void *primitive)
+{
+    unsigned how = deadline != CTB_NEVER ? CT__TSAN_TRY : 0;
+    int model = ct__tsan_lock_begin(lock, how);
+    int status = ct__lock_take(lock, deadline, primitive);
+    ct__tsan_lock_end(lock, model, how, status == CT_OK);
+    return status;
 }
 
 static inline void ct__lock_acquire_fast(ct_lock *lock)
 {
-    (void)ct__lock_acquire_fast_until(lock, CTB_NEVER);
+    (void)ct__lock_acquire_fast_until(lock, CTB_NEVER, lock);
+}
+
+static inline bool ct__lock_held(const void *lock)
+{
+    return (ct_load_u8(&((const ct_lock *)lock)->v) & CT__LOCKED) != 0;
 }
 
 static inline int ct__lock_release_fast(ct_lock *lock)
 {
     unsigned char expected = (unsigned char)CT__LOCKED;
-    if (ct_cas_u8(&lock->v, &expected, 0)) return CT_OK;
-    return ct__lock_release_slow(lock);
+    int model = ct__tsan_unlock_begin(lock, 0, ct__lock_held);
+    int status = ct_cas_u8(&lock->v, &expected, 0) ? CT_OK : ct__lock_release_slow(lock);
+    ct__tsan_unlock_end(lock, model, 0);
+    return status;
 }
 
 bool ct__event_wait_until(ct_event *event, int64_t deadline);

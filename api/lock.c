@@ -46,6 +46,7 @@
 typedef struct lock_waiter {
     ct_lock *lock;
     int64_t fair_at;   /* when this waiter has waited long enough to be handed the lock */
+    const void *primitive;   /* what the contention hook is told was waited for */
 } lock_waiter;
 
 /* The lock this thread was last handed, and when: its releases hand it on
@@ -70,16 +71,24 @@ static void back_off(void)
     while (ctb_monotonic_ns() < until);
 }
 
-int ct__lock_acquire_until(ct_lock *lock, int64_t deadline)
+/* Got the lock: a waiter that slept reports its wait, counted from its first
+ * park (when fair_at was set), to the contention hook. */
+static int acquired(const lock_waiter *self, bool slept)
 {
-    lock_waiter self = { lock, 0 };
+    if (slept) ct__contended(self->primitive, self->fair_at - FAIR_AFTER_NS);
+    return CT_OK;
+}
+
+int ct__lock_acquire_until(ct_lock *lock, int64_t deadline, const void *primitive)
+{
+    lock_waiter self = { lock, 0, primitive };
     unsigned char parked_bit = 0;   /* HAS_PARKED once woken while others are parked */
     bool backed_off = false;
     bool woken = false;
     for (;;) {
         unsigned char v = ct_load_relaxed_u8(&lock->v);   /* a look: the CAS acquires */
         if (!(v & LOCKED)) {
-            if (ct_cas_u8(&lock->v, &v, (unsigned char)(v | LOCKED | parked_bit))) return CT_OK;
+            if (ct_cas_u8(&lock->v, &v, (unsigned char)(v | LOCKED | parked_bit))) return acquired(&self, woken);
             continue;
         }
         if (deadline == 0) return CT_ETIMEDOUT;
@@ -99,7 +108,7 @@ int ct__lock_acquire_until(ct_lock *lock, int64_t deadline)
             if (token == TOKEN_HANDOFF) {
                 handed_lock = lock;
                 handed_at = ctb_monotonic_ns();
-                return CT_OK;
+                return acquired(&self, true);
             }
             /* Clear the mark first: a release that saw it may have cleared
              * HAS_PARKED, trusting this thread to set it again for those
@@ -119,7 +128,7 @@ int ct__lock_acquire_until(ct_lock *lock, int64_t deadline)
 
 void ct__lock_acquire_slow(ct_lock *lock)
 {
-    ct__lock_acquire_until(lock, CTB_NEVER);
+    ct__lock_acquire_until(lock, CTB_NEVER, lock);
 }
 
 typedef struct release_state {
@@ -206,10 +215,12 @@ int ct__lock_release_slow(ct_lock *lock)
 
 void ct_lock_init(ct_lock *lock)
 {
+    ct__tsan_lock_reset(lock);
     lock->v = 0;
 }
 
-void (ct_lock_acquire)(ct_lock *lock)
+/* The analysis does not follow the lock through the fast path. */
+CT_NO_THREAD_SAFETY_ANALYSIS void (ct_lock_acquire)(ct_lock *lock)
 {
     ct__lock_acquire_fast(lock);
 }
@@ -219,10 +230,10 @@ int ct_lock_acquire_timeout(ct_lock *lock, double timeout)
     int64_t deadline;
     int status = ct__deadline(timeout, &deadline);
     if (status != CT_OK) return status;
-    return ct__lock_acquire_fast_until(lock, deadline);
+    return ct__lock_acquire_fast_until(lock, deadline, lock);
 }
 
-int (ct_lock_release)(ct_lock *lock)
+CT_NO_THREAD_SAFETY_ANALYSIS int (ct_lock_release)(ct_lock *lock)
 {
     return ct__lock_release_fast(lock);
 }

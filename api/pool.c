@@ -233,12 +233,12 @@ static void shutdown_open_pools(void *unused)
  * does after a fork, it forgets the parent's pools, so that its exit neither
  * waits on workers it lacks nor takes a pool lock that a lost worker may have
  * held; the registry of open pools itself is kept whole across the fork. */
-void ct__pools_fork_prepare(void)
+CT_NO_THREAD_SAFETY_ANALYSIS void ct__pools_fork_prepare(void)
 {
     ct_lock_acquire(&open_pools_lock);
 }
 
-void ct__pools_fork_parent(void)
+CT_NO_THREAD_SAFETY_ANALYSIS void ct__pools_fork_parent(void)
 {
     ct_lock_release(&open_pools_lock);
 }

@@ -24,16 +24,18 @@ static int acquire_until(ct_rlock *rlock, int64_t deadline)
     if (owned_by(rlock, me)) {
         if (rlock->count == UINT32_MAX) return CT_EOVERFLOW;
         rlock->count++;
+        ct__tsan_lock_nested(&rlock->lock, 1);
         return CT_OK;
     }
-    int status = ct__lock_acquire_fast_until(&rlock->lock, deadline);
+    int status = ct__lock_acquire_fast_until(&rlock->lock, deadline, rlock);
     if (status != CT_OK) return status;
     ct_store_relaxed_u64(&rlock->owner, me);   /* relaxed: the lock orders it (owned_by) */
     rlock->count = 1;
     return CT_OK;
 }
 
-void ct_rlock_acquire(ct_rlock *rlock)
+/* The analysis does not follow the lock through acquire_until. */
+CT_NO_THREAD_SAFETY_ANALYSIS void ct_rlock_acquire(ct_rlock *rlock)
 {
     /* 2^32 - 1 nested acquires by one thread: a runaway recursion, not a use. */
     if (acquire_until(rlock, CTB_NEVER) != CT_OK) ctb_fatal("ct_rlock_acquire: recursion depth overflow", 0);
@@ -47,13 +49,14 @@ int ct_rlock_acquire_timeout(ct_rlock *rlock, double timeout)
     return acquire_until(rlock, deadline);
 }
 
-int ct_rlock_release(ct_rlock *rlock)
+CT_NO_THREAD_SAFETY_ANALYSIS int ct_rlock_release(ct_rlock *rlock)
 {
     if (!owned_by(rlock, ct__ident())) return CT_EPERM;
     if (--rlock->count == 0) {
         ct_store_relaxed_u64(&rlock->owner, 0);   /* before the release, which orders it */
         return ct__lock_release_fast(&rlock->lock);
     }
+    ct__tsan_lock_nested(&rlock->lock, -1);
     return CT_OK;
 }
 
@@ -67,13 +70,15 @@ uint32_t ct__rlock_release_all(ct_rlock *rlock)
     uint32_t count = rlock->count;
     rlock->count = 0;
     ct_store_relaxed_u64(&rlock->owner, 0);   /* before the release, which orders it */
-    ct_lock_release(&rlock->lock);
+    ct__tsan_lock_nested(&rlock->lock, 1 - (long)count);
+    (void)ct__lock_release_fast(&rlock->lock);
     return count;
 }
 
 void ct__rlock_acquire_restore(ct_rlock *rlock, uint32_t count)
 {
-    ct_lock_acquire(&rlock->lock);
+    (void)ct__lock_acquire_fast_until(&rlock->lock, CTB_NEVER, rlock);
     ct_store_relaxed_u64(&rlock->owner, ct__ident());   /* relaxed: the lock orders it */
     rlock->count = count;
+    ct__tsan_lock_nested(&rlock->lock, (long)count - 1);
 }

@@ -61,6 +61,8 @@ typedef struct rw_waiter {
     bool writer;
     bool admitted;     /* a reader: past the writers waiting (TOKEN_ADMIT) */
     int64_t fair_at;   /* a writer: when it is due the lock */
+    int64_t parked_at; /* when it first parked: for the contention hook */
+    bool slept;        /* it was woken from the parking lot at least once */
 } rw_waiter;
 
 /* --- settle: who goes next, decided under the bucket lock ---------------------- */
@@ -190,9 +192,11 @@ static int wait_parked(rw_waiter *self, int64_t deadline, bool *raced)
 {
     uintptr_t token = 0;
     bool (*must_wait)(void *ctx) = self->writer ? writer_must_wait : reader_must_wait;
+    if (self->parked_at == 0) self->parked_at = ctb_monotonic_ns();
     int status = *raced ? ct__park_first(self->rwlock, deadline, must_wait, self, &token)
                         : ct__park(self->rwlock, deadline, must_wait, NULL, self, &token);
     if (status != CT_OK) return status;
+    self->slept = true;
     if (self->writer && token == TOKEN_WRITE) return CT_OK;
     *raced = token == TOKEN_RACE;
     /* First, before looking at the word: see next_word. */
@@ -217,15 +221,21 @@ static bool free_for_writer(const void *rwlock)
     return !held(ct_load_relaxed_u64(&((const ct_rwlock *)rwlock)->word));
 }
 
+/* Got the lock: a waiter that slept tells the contention hook. */
+static int acquired(const rw_waiter *self)
+{
+    if (self->slept) ct__contended(self->rwlock, self->parked_at);
+    return CT_OK;
+}
+
 static int acquire_read_until(ct_rwlock *rwlock, int64_t deadline)
 {
-    rw_waiter self = { rwlock, false, false, 0 };
+    rw_waiter self = { rwlock, false, false, 0, 0, false };
     bool polled = false, raced = false;
     for (;;) {
         uint64_t v = ct_load_relaxed_u64(&rwlock->word);
         if (!(v & closed_to(&self))) {
-            /* Acquired; after waiting if polled. */
-            if (ct_cas_u64(&rwlock->word, &v, v + READER)) return CT_OK;
+            if (ct_cas_u64(&rwlock->word, &v, v + READER)) return acquired(&self);
             continue;
         }
         if (deadline == 0) return CT_ETIMEDOUT;
@@ -246,12 +256,12 @@ static int acquire_read_until(ct_rwlock *rwlock, int64_t deadline)
 
 static int acquire_write_until(ct_rwlock *rwlock, int64_t deadline)
 {
-    rw_waiter self = { rwlock, true, false, 0 };
+    rw_waiter self = { rwlock, true, false, 0, 0, false };
     bool polled = false, raced = false;
     for (;;) {
         uint64_t v = ct_load_relaxed_u64(&rwlock->word);
         if (!held(v)) {
-            if (ct_cas_u64(&rwlock->word, &v, v | WRITER)) return CT_OK;
+            if (ct_cas_u64(&rwlock->word, &v, v | WRITER)) return acquired(&self);
             continue;
         }
         if (deadline == 0) return CT_ETIMEDOUT;
@@ -263,7 +273,7 @@ static int acquire_write_until(ct_rwlock *rwlock, int64_t deadline)
         if (!(v & WRITERS_PARKED) && !ct_cas_u64(&rwlock->word, &v, v | WRITERS_PARKED)) continue;
         if (self.fair_at == 0) self.fair_at = ctb_monotonic_ns() + FAIR_AFTER_NS;
         int status = wait_parked(&self, deadline, &raced);
-        if (status == CT_OK) return CT_OK;   /* acquired after waiting */
+        if (status == CT_OK) return acquired(&self);   /* handed the lock */
         if (status == CT_ETIMEDOUT) {
             /* Readers held back by this writer alone must not wait for a
              * release that may never come: let them in now. */
@@ -275,41 +285,63 @@ static int acquire_write_until(ct_rwlock *rwlock, int64_t deadline)
 
 /* --- the API ----------------------------------------------------------------- */
 
+/* Every acquisition and release passes here: ThreadSanitizer is told about it
+ * (tsan.c; nothing in other builds), the read side as a shared hold. */
+static int acquire_until(ct_rwlock *rwlock, int64_t deadline, bool writer)
+{
+    unsigned how = (writer ? 0 : CT__TSAN_READ) | (deadline != CTB_NEVER ? CT__TSAN_TRY : 0);
+    int model = ct__tsan_lock_begin(rwlock, how);
+    int status = writer ? acquire_write_until(rwlock, deadline) : acquire_read_until(rwlock, deadline);
+    ct__tsan_lock_end(rwlock, model, how, status == CT_OK);
+    return status;
+}
+
+static bool read_held(const void *rwlock)
+{
+    return readers(ct_load_u64(&((const ct_rwlock *)rwlock)->word)) > 0;
+}
+
+static bool write_held(const void *rwlock)
+{
+    return (ct_load_u64(&((const ct_rwlock *)rwlock)->word) & WRITER) != 0;
+}
+
 void ct_rwlock_init(ct_rwlock *rwlock)
 {
+    ct__tsan_lock_reset(rwlock);
     rwlock->word = 0;
 }
 
-void (ct_rwlock_acquire_read)(ct_rwlock *rwlock)
+/* The analysis does not follow the lock through the slow paths. */
+CT_NO_THREAD_SAFETY_ANALYSIS void (ct_rwlock_acquire_read)(ct_rwlock *rwlock)
 {
-    (void)acquire_read_until(rwlock, CTB_NEVER);
+    (void)acquire_until(rwlock, CTB_NEVER, false);
 }
 
-static int acquire_timeout(ct_rwlock *rwlock, double timeout,
-                           int (*acquire_until)(ct_rwlock *rwlock, int64_t deadline))
+static int acquire_timeout(ct_rwlock *rwlock, double timeout, bool writer)
 {
     int64_t deadline;
     int status = ct__deadline(timeout, &deadline);
     if (status != CT_OK) return status;
-    return acquire_until(rwlock, deadline);
+    return acquire_until(rwlock, deadline, writer);
 }
 
 int ct_rwlock_acquire_read_timeout(ct_rwlock *rwlock, double timeout)
 {
-    return acquire_timeout(rwlock, timeout, acquire_read_until);
+    return acquire_timeout(rwlock, timeout, false);
 }
 
-void (ct_rwlock_acquire_write)(ct_rwlock *rwlock)
+CT_NO_THREAD_SAFETY_ANALYSIS void (ct_rwlock_acquire_write)(ct_rwlock *rwlock)
 {
-    (void)acquire_write_until(rwlock, CTB_NEVER);
+    (void)acquire_until(rwlock, CTB_NEVER, true);
 }
 
 int ct_rwlock_acquire_write_timeout(ct_rwlock *rwlock, double timeout)
 {
-    return acquire_timeout(rwlock, timeout, acquire_write_until);
+    return acquire_timeout(rwlock, timeout, true);
 }
 
-int (ct_rwlock_release_read)(ct_rwlock *rwlock)
+static int release_read(ct_rwlock *rwlock)
 {
     uint64_t v = ct_load_relaxed_u64(&rwlock->word);
     for (;;) {
@@ -320,7 +352,7 @@ int (ct_rwlock_release_read)(ct_rwlock *rwlock)
     }
 }
 
-int (ct_rwlock_release_write)(ct_rwlock *rwlock)
+static int release_write(ct_rwlock *rwlock)
 {
     uint64_t v = ct_load_relaxed_u64(&rwlock->word);
     for (;;) {
@@ -328,4 +360,20 @@ int (ct_rwlock_release_write)(ct_rwlock *rwlock)
         if (v & PARKED) return settle(rwlock, RELEASE_WRITE);
         if (ct_cas_u64(&rwlock->word, &v, v & ~WRITER)) return CT_OK;
     }
+}
+
+CT_NO_THREAD_SAFETY_ANALYSIS int (ct_rwlock_release_read)(ct_rwlock *rwlock)
+{
+    int model = ct__tsan_unlock_begin(rwlock, CT__TSAN_READ, read_held);
+    int status = release_read(rwlock);
+    ct__tsan_unlock_end(rwlock, model, CT__TSAN_READ);
+    return status;
+}
+
+CT_NO_THREAD_SAFETY_ANALYSIS int (ct_rwlock_release_write)(ct_rwlock *rwlock)
+{
+    int model = ct__tsan_unlock_begin(rwlock, 0, write_held);
+    int status = release_write(rwlock);
+    ct__tsan_unlock_end(rwlock, model, 0);
+    return status;
 }

@@ -43,11 +43,13 @@ static bool has_unit(const void *sem)
 static int acquire_until(ct_semaphore *sem, int64_t deadline)
 {
     bool spun = false;
+    int64_t parked_at = 0;   /* when this thread first parked: for the contention hook */
     for (;;) {
         int64_t w = ct_load_relaxed_i64(&sem->word);   /* a look: the CAS acquires */
         if (w >= UNIT) {
-            if (ct_cas_i64(&sem->word, &w, w - UNIT)) return CT_OK;
-            continue;
+            if (!ct_cas_i64(&sem->word, &w, w - UNIT)) continue;
+            if (parked_at != 0) ct__contended(sem, parked_at);
+            return CT_OK;
         }
         if (deadline == 0) return CT_ETIMEDOUT;
         if (!spun) {
@@ -56,8 +58,10 @@ static int acquire_until(ct_semaphore *sem, int64_t deadline)
             continue;
         }
         if (!(w & HAS_PARKED) && !ct_cas_i64(&sem->word, &w, w | HAS_PARKED)) continue;
-        if (ct__park(sem, deadline, still_empty_with_waiters, NULL, sem, NULL) == CT_ETIMEDOUT)
-            return CT_ETIMEDOUT;
+        int64_t park_at = parked_at != 0 ? parked_at : ctb_monotonic_ns();
+        int parked = ct__park(sem, deadline, still_empty_with_waiters, NULL, sem, NULL);
+        if (parked == CT_ETIMEDOUT) return CT_ETIMEDOUT;
+        if (parked == CT_OK) parked_at = park_at;   /* it slept */
     }
 }
 

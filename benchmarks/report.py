@@ -271,6 +271,12 @@ def targets(runs, context, strace_verdict):
         check("(context) uncontended acquire+release vs the floor for a lock that can sleep: "
               "the spinlock released with a CAS (≤ 1.05 ×)", text, r is not None and r <= 1.05)
 
+    if value(runs, "lock_uncontended", "cthreading_with_hook") is not None:
+        a, b = value(runs, "lock_uncontended", "cthreading_with_hook"), value(runs, "lock_uncontended", CT)
+        r = ratio(a, b)
+        check("uncontended acquire+release with a contention hook installed ≤ 1.05 × without",
+              f"{fmt_ratio(r)} ({fmt(a)} vs {fmt(b)} ns)", r is not None and r <= 1.05)
+
     for suite in ("lock_contended_tiny", "lock_contended_work"):
         peers = [i for i in impls_of(runs, suite) if i != CT]
         worst, worst_at, jain_min, wait_max = None, "", None, None

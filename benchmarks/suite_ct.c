@@ -14,6 +14,24 @@ static void ct_rlock_nothing(ct_rlock *rlock) { (void)rlock; }
 BENCH_LOCK(ctlock, ct_lock, ct_lock_init, ct_lock_acquire, ct_lock_release, ct_lock_nothing)
 BENCH_RLOCK(ctrlock, ct_rlock, ct_rlock_init, ct_rlock_acquire, ct_rlock_release, ct_rlock_nothing)
 
+/* The same Lock with a contention hook installed: the uncontended path never
+ * looks at the hook, so this row must match plain cthreading's. */
+static void contention_ignored(const void *primitive, double waited, void *ctx)
+{
+    (void)primitive; (void)waited; (void)ctx;
+}
+static void ct_lock_init_hooked(ct_lock *lock)
+{
+    ct_lock_init(lock);
+    ct_set_contention_hook(contention_ignored, NULL);
+}
+static void ct_lock_unhook(ct_lock *lock)
+{
+    (void)lock;
+    ct_set_contention_hook(NULL, NULL);
+}
+BENCH_LOCK_BODIES(cthooked, ct_lock, ct_lock_init_hooked, ct_lock_acquire, ct_lock_release, ct_lock_unhook)
+
 /* ------------------------------------------------------- read-write lock, once */
 
 static void ct_rwlock_nothing(ct_rwlock *rwlock) { (void)rwlock; }
@@ -392,6 +410,8 @@ BENCH_REGISTER(register_cthreading)
     const char *me = "cthreading";
     ctlock_register(me);
     ctrlock_register(me);
+    bench_add("lock_uncontended", "cthreading_with_hook", cthooked_pairs, cthooked_setup, NULL,
+              cthooked_teardown, &lock_tiny, 1000, NULL);
     ctrwlock_register(me);
     bench_add("once_done", me, once_done, once_setup, NULL, NULL, NULL, 1000, NULL);
 

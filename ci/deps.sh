@@ -54,6 +54,9 @@ need_command valgrind valgrind         # the valgrind stage (helgrind.h included
 if [[ $have_dpkg == 1 ]]; then
   need_package libc6-dev
   need_package linux-libc-dev          # linux/futex.h, which the musl stage borrows too
+  # clang's Recommends: the sanitizer runtimes and <sanitizer/tsan_interface.h>
+  # (the tsan stage; api/tsan.c). Debian 12's clang is clang 14.
+  need_package libclang-rt-14-dev
 fi
 if [[ $want_win32 == 1 ]]; then
   need_command x86_64-w64-mingw32-gcc mingw-w64

@@ -6,7 +6,8 @@
 # The build is the `valgrind` preset: the portable POSIX backend, whose parker
 # is a pthread mutex and condition variable that helgrind understands (it has
 # no model of a raw futex), with every api/atomics.h operation annotated for
-# helgrind by ci/valgrind.h (release/acquire as happens-before). What helgrind
+# helgrind by the library itself (CT_VALGRIND_ANNOTATIONS: api/atomics.h tells it
+# that release/acquire is happens-before). What helgrind
 # still reports falsely is suppressed in ci/valgrind.supp, each entry with its
 # reason. A report fails the test (valgrind's exit status 99).
 #

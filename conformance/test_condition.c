@@ -567,7 +567,7 @@ static void intrude_while_waiting(void *arg)
     CHECK_OK(ct_condition_release(in->cond));
 }
 
-static void check_depth_released_and_restored(any_cond *c, int depth)
+CT_NO_THREAD_SAFETY_ANALYSIS static void check_depth_released_and_restored(any_cond *c, int depth)
 {
     intruder in;
     ct_thread *thread;

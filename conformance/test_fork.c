@@ -289,7 +289,7 @@ static void block_on_lock(void *arg)
     CHECK_OK(ct_semaphore_release(&h->got, 1));
 }
 
-static void child_releases_lost_lock(void *arg)
+CT_NO_THREAD_SAFETY_ANALYSIS static void child_releases_lost_lock(void *arg)
 {
     held_lock *h = (held_lock *)arg;
     /* Held by a thread the child does not have, with lost threads parked on it:
@@ -407,7 +407,7 @@ static void spawner(void *arg)
     while (!churn_stopping(c)) ct_test_join(ct_test_start(nothing, NULL));
 }
 
-static void child_after_churn(void *arg)
+CT_NO_THREAD_SAFETY_ANALYSIS static void child_after_churn(void *arg)
 {
     churn *c = (churn *)arg;
     check_alone(c->parent_native_id);

@@ -78,7 +78,7 @@ TEST(release_unlocked_is_eperm)
     CHECK_OK(ct_lock_release(&lock));
 }
 
-static void release_it(void *arg)
+CT_NO_THREAD_SAFETY_ANALYSIS static void release_it(void *arg)
 {
     CHECK_OK(ct_lock_release((ct_lock *)arg));
 }
@@ -160,7 +160,7 @@ static void count_exported(void *arg)
     }
 }
 
-static void count_timed(void *arg)
+CT_NO_THREAD_SAFETY_ANALYSIS static void count_timed(void *arg)
 {
     counter *c = (counter *)arg;
     long i;
@@ -268,7 +268,7 @@ typedef struct blocked {
     double timeout;
 } blocked;
 
-static void acquire_then_signal(void *arg)
+CT_NO_THREAD_SAFETY_ANALYSIS static void acquire_then_signal(void *arg)
 {
     blocked *b = (blocked *)arg;
     ct_event_set(&b->started);
@@ -279,7 +279,7 @@ static void acquire_then_signal(void *arg)
     ct_event_set(&b->acquired);
 }
 
-static void check_waiter_woken_by_release(double timeout)
+CT_NO_THREAD_SAFETY_ANALYSIS static void check_waiter_woken_by_release(double timeout)
 {
     ct_lock lock = CT_LOCK_INIT;
     blocked b;

@@ -71,7 +71,7 @@ typedef struct intruder {
 } intruder;
 
 /* A thread that does not own the lock: it can neither release nor take it. */
-static void intrude(void *arg)
+CT_NO_THREAD_SAFETY_ANALYSIS static void intrude(void *arg)
 {
     intruder *in = (intruder *)arg;
     double start;
@@ -103,7 +103,7 @@ TEST(non_owner_cannot_release_or_acquire)
     CHECK_STATUS(ct_rlock_release(&rlock), CT_EPERM);
 }
 
-static void take_at_once(void *arg)
+CT_NO_THREAD_SAFETY_ANALYSIS static void take_at_once(void *arg)
 {
     ct_rlock *rlock = (ct_rlock *)arg;
     CHECK_OK(ct_rlock_acquire_timeout(rlock, 0));
@@ -177,7 +177,7 @@ typedef struct blocked {
     double timeout;
 } blocked;
 
-static void acquire_then_signal(void *arg)
+CT_NO_THREAD_SAFETY_ANALYSIS static void acquire_then_signal(void *arg)
 {
     blocked *b = (blocked *)arg;
     ct_event_set(&b->started);
@@ -189,7 +189,7 @@ static void acquire_then_signal(void *arg)
     CHECK_OK(ct_rlock_release(b->rlock));
 }
 
-static void check_waiter_woken_by_release(double timeout)
+CT_NO_THREAD_SAFETY_ANALYSIS static void check_waiter_woken_by_release(double timeout)
 {
     ct_rlock rlock = CT_RLOCK_INIT;
     blocked b;
@@ -229,7 +229,7 @@ typedef struct counter {
     ct_event go;   /* set once every thread is started, so they contend */
 } counter;
 
-static void count_nested(void *arg)
+CT_NO_THREAD_SAFETY_ANALYSIS static void count_nested(void *arg)
 {
     counter *c = (counter *)arg;
     long i;
@@ -255,7 +255,7 @@ static void count(void *arg)
     }
 }
 
-static void count_timed(void *arg)
+CT_NO_THREAD_SAFETY_ANALYSIS static void count_timed(void *arg)
 {
     counter *c = (counter *)arg;
     long i;

@@ -11,14 +11,14 @@
 /* Long enough for a started thread to reach its wait, on a loaded machine. */
 #define SETTLE 0.3
 
-static bool can_read_now(ct_rwlock *rw)
+CT_NO_THREAD_SAFETY_ANALYSIS static bool can_read_now(ct_rwlock *rw)
 {
     if (ct_rwlock_acquire_read_timeout(rw, 0) != CT_OK) return false;
     CHECK_OK(ct_rwlock_release_read(rw));
     return true;
 }
 
-static bool can_write_now(ct_rwlock *rw)
+CT_NO_THREAD_SAFETY_ANALYSIS static bool can_write_now(ct_rwlock *rw)
 {
     if (ct_rwlock_acquire_write_timeout(rw, 0) != CT_OK) return false;
     CHECK_OK(ct_rwlock_release_write(rw));
@@ -143,12 +143,12 @@ TEST(bad_timeouts)
     CHECK_OK(ct_rwlock_release_write(&rw));
 }
 
-static void release_read_here(void *arg)
+CT_NO_THREAD_SAFETY_ANALYSIS static void release_read_here(void *arg)
 {
     CHECK_OK(ct_rwlock_release_read((ct_rwlock *)arg));
 }
 
-static void release_write_here(void *arg)
+CT_NO_THREAD_SAFETY_ANALYSIS static void release_write_here(void *arg)
 {
     CHECK_OK(ct_rwlock_release_write((ct_rwlock *)arg));
 }
@@ -174,7 +174,7 @@ typedef struct sharing {
     int timed;
 } sharing;
 
-static void read_until_all_inside(void *arg)
+CT_NO_THREAD_SAFETY_ANALYSIS static void read_until_all_inside(void *arg)
 {
     sharing *s = (sharing *)arg;
     if (s->timed) CHECK_OK(ct_rwlock_acquire_read_timeout(&s->rw, 30.0));
@@ -216,7 +216,7 @@ typedef struct contender {
     int status;
 } contender;
 
-static void contend(void *arg)
+CT_NO_THREAD_SAFETY_ANALYSIS static void contend(void *arg)
 {
     contender *c = (contender *)arg;
     ct_event_set(&c->started);
@@ -458,7 +458,7 @@ static void leave(stress *s, bool writer)
     ct_lock_release(&s->count_lock);
 }
 
-static void stress_thread(void *arg)
+CT_NO_THREAD_SAFETY_ANALYSIS static void stress_thread(void *arg)
 {
     stress *s = (stress *)arg;
     unsigned seed = (unsigned)(uintptr_t)&seed;
@@ -526,7 +526,7 @@ typedef struct foreign_use {
     bool writer;
 } foreign_use;
 
-static void foreign_acquire(void *arg)
+CT_NO_THREAD_SAFETY_ANALYSIS static void foreign_acquire(void *arg)
 {
     foreign_use *u = (foreign_use *)arg;
     if (u->writer) ct_rwlock_acquire_write(u->rw);

@@ -25,7 +25,7 @@ typedef struct hammer {
 
 /* Every other round, alternating by thread, takes the lock with a short timed
  * acquire and retries on CT_ETIMEDOUT; the others block. */
-static void hammer_lock(void *arg)
+CT_NO_THREAD_SAFETY_ANALYSIS static void hammer_lock(void *arg)
 {
     hammer *self = (hammer *)arg;
     hammer_shared *shared = self->shared;

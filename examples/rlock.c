@@ -50,6 +50,12 @@ static void summing_thread(void *arg)
     add_recursively(SUM_DEPTH);
 }
 
+/* A mistake on purpose, which clang's -Wthread-safety would catch. */
+CT_NO_THREAD_SAFETY_ANALYSIS static int release_not_owned(void)
+{
+    return ct_rlock_release(&rlock);
+}
+
 int main(void)
 {
     countdown(3);
@@ -69,7 +75,7 @@ int main(void)
     }
     printf("Total from %d threads: %ld\n", THREAD_COUNT, total);
 
-    int status = ct_rlock_release(&rlock);
+    int status = release_not_owned();
     printf("Releasing an RLock this thread does not own: %s\n",
            status == CT_EPERM ? "CT_EPERM (RuntimeError)" : ct_strerror(status));
     return 0;
