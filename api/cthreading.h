@@ -85,7 +85,8 @@ enum ct_status {
  * @brief A one-line English message for a status code.
  * @param status A ::ct_status code (any int is accepted).
  * @return A static string, never NULL ("unknown status code" for a code it does not know).
- * @python str() of the exception the code stands for.
+ * @par Python
+ * str() of the exception the code stands for.
  */
 CT_API const char *ct_strerror(int status);
 
@@ -116,7 +117,8 @@ typedef struct ct_thread_options {
  * @param options Name, daemon flag and stack size; NULL for the defaults.
  * @return #CT_OK; #CT_EINVAL if thread or target is NULL or options->daemon is
  *         not #CT_INHERIT, 0 or 1; #CT_ENOMEM; #CT_EAGAIN if the OS refused a thread.
- * @python threading.Thread(target=..., name=..., daemon=...).start()
+ * @par Python
+ * threading.Thread(target=..., name=..., daemon=...).start()
  */
 CT_API int  ct_thread_start(ct_thread **thread, void (*target)(void *), void *arg,
                             const ct_thread_options *options);
@@ -126,67 +128,77 @@ CT_API int  ct_thread_start(ct_thread **thread, void (*target)(void *), void *ar
  * @param timeout Seconds, #CT_FOREVER or 0.
  * @return #CT_OK once it has finished; #CT_ETIMEDOUT; #CT_EDEADLK when a thread
  *         joins itself; #CT_EINVAL for a NULL thread or a bad timeout; #CT_EOVERFLOW.
- * @python threading.Thread.join(timeout)
+ * @par Python
+ * threading.Thread.join(timeout)
  */
 CT_API int  ct_thread_join(ct_thread *thread, double timeout);
 /**
  * @brief Whether the thread is running: started and its target not yet returned.
  * @param thread The thread (NULL: false).
  * @return true while the thread runs.
- * @python threading.Thread.is_alive()
+ * @par Python
+ * threading.Thread.is_alive()
  */
 CT_API bool ct_thread_is_alive(const ct_thread *thread);
 /**
  * @brief Whether the thread is a daemon (the process does not wait for it at exit).
  * @param thread The thread.
  * @return Its daemon flag.
- * @python threading.Thread.daemon
+ * @par Python
+ * threading.Thread.daemon
  */
 CT_API bool ct_thread_is_daemon(const ct_thread *thread);
 /**
  * @brief The thread's name.
  * @param thread The thread.
  * @return Its name, valid while the handle is held.
- * @python threading.Thread.name
+ * @par Python
+ * threading.Thread.name
  */
 CT_API const char *ct_thread_name(const ct_thread *thread);
 /**
  * @brief The thread's identifier: unique among live threads, never 0.
  * @param thread The thread.
  * @return Its ident.
- * @python threading.Thread.ident
+ * @par Python
+ * threading.Thread.ident
  */
 CT_API uint64_t ct_thread_ident(const ct_thread *thread);
 /**
  * @brief The OS's id of the thread (gettid, GetCurrentThreadId).
  * @param thread The thread.
  * @return Its native id.
- * @python threading.Thread.native_id
+ * @par Python
+ * threading.Thread.native_id
  */
 CT_API uint64_t ct_thread_native_id(const ct_thread *thread);
 /**
  * @brief Release a thread handle. The thread itself runs on, untouched.
  * @param thread The handle (NULL: nothing).
- * @python dropping the last reference to a Thread object.
+ * @par Python
+ * dropping the last reference to a Thread object.
  */
 CT_API void ct_thread_release(ct_thread *thread);
 
 /**
  * @brief The calling thread, also one this library did not start (a "Dummy-N", daemon).
  * @return A borrowed handle: do not release it.
- * @python threading.current_thread()
+ * @par Python
+ * threading.current_thread()
  */
 CT_API ct_thread *ct_current_thread(void);
 /**
  * @brief The main thread ("MainThread").
  * @return A borrowed handle: do not release it.
- * @python threading.main_thread()
+ * @par Python
+ * threading.main_thread()
  */
 CT_API ct_thread *ct_main_thread(void);
 /**
  * @brief The number of live threads, the main thread and foreign ones included.
  * @return The count.
- * @python threading.active_count()
+ * @par Python
+ * threading.active_count()
  */
 CT_API size_t ct_active_count(void);
 /**
@@ -194,45 +206,52 @@ CT_API size_t ct_active_count(void);
  * @param out Receives up to capacity handles, each a new reference to release.
  * @param capacity The room in out (0: only count).
  * @return The total number of live threads, which may exceed capacity.
- * @python threading.enumerate()
+ * @par Python
+ * threading.enumerate()
  */
 CT_API size_t ct_enumerate(ct_thread **out, size_t capacity);
 /**
  * @brief The calling thread's ident (see ct_thread_ident()).
  * @return The ident, never 0.
- * @python threading.get_ident()
+ * @par Python
+ * threading.get_ident()
  */
 CT_API uint64_t ct_get_ident(void);
 /**
  * @brief The calling thread's OS id.
  * @return The native id.
- * @python threading.get_native_id()
+ * @par Python
+ * threading.get_native_id()
  */
 CT_API uint64_t ct_get_native_id(void);
 /**
  * @brief Sleep on the monotonic clock.
  * @param seconds How long; 0, negative or NaN returns at once; capped at #CT_TIMEOUT_MAX.
- * @python time.sleep(seconds)
+ * @par Python
+ * time.sleep(seconds)
  */
 CT_API void   ct_sleep(double seconds);
 /**
  * @brief The monotonic clock that every timeout uses.
  * @return Seconds since an arbitrary start.
- * @python time.monotonic()
+ * @par Python
+ * time.monotonic()
  */
 CT_API double ct_monotonic(void);
 /**
  * @brief Set the stack size of threads started from now on without one.
  * @param size Bytes, fitted to what the OS accepts; 0 for the OS default.
  * @return The previous default (0: the OS default).
- * @python threading.stack_size(size)
+ * @par Python
+ * threading.stack_size(size)
  */
 CT_API size_t ct_stack_size(size_t size);
 /**
  * @brief Wait for every live non-daemon thread, as happens at normal process exit.
  *
  * May be called once, from the main thread, before it returns.
- * @python threading._shutdown(), run by the interpreter at exit.
+ * @par Python
+ * threading._shutdown(), run by the interpreter at exit.
  */
 CT_API void   ct_shutdown(void);
 
@@ -272,13 +291,15 @@ typedef struct ct_lock {
 /**
  * @brief Initialize a lock, released.
  * @param lock The lock.
- * @python threading.Lock()
+ * @par Python
+ * threading.Lock()
  */
 CT_API void ct_lock_init(ct_lock *lock);
 /**
  * @brief Acquire the lock, waiting as long as it takes. Inline when nobody waits.
  * @param lock The lock.
- * @python threading.Lock.acquire(), with lock:
+ * @par Python
+ * threading.Lock.acquire(), with lock:
  */
 CT_API void ct_lock_acquire(ct_lock *lock);
 /**
@@ -287,21 +308,24 @@ CT_API void ct_lock_acquire(ct_lock *lock);
  * @param timeout Seconds, #CT_FOREVER, or 0 to try once without blocking.
  * @return #CT_OK when acquired; #CT_ETIMEDOUT; #CT_EINVAL for a negative or NaN
  *         timeout; #CT_EOVERFLOW above #CT_TIMEOUT_MAX.
- * @python threading.Lock.acquire(blocking, timeout)
+ * @par Python
+ * threading.Lock.acquire(blocking, timeout)
  */
 CT_API int  ct_lock_acquire_timeout(ct_lock *lock, double timeout);
 /**
  * @brief Release the lock; any thread may. Inline when nobody waits.
  * @param lock The lock.
  * @return #CT_OK; #CT_EPERM if it was not locked.
- * @python threading.Lock.release()
+ * @par Python
+ * threading.Lock.release()
  */
 CT_API int  ct_lock_release(ct_lock *lock);
 /**
  * @brief Whether the lock is held (a snapshot).
  * @param lock The lock.
  * @return true when held.
- * @python threading.Lock.locked()
+ * @par Python
+ * threading.Lock.locked()
  */
 CT_API bool ct_lock_locked(const ct_lock *lock);
 
@@ -361,13 +385,15 @@ typedef struct ct_rlock {
 /**
  * @brief Initialize a re-entrant lock, released.
  * @param rlock The lock.
- * @python threading.RLock()
+ * @par Python
+ * threading.RLock()
  */
 CT_API void ct_rlock_init(ct_rlock *rlock);
 /**
  * @brief Acquire the lock, or add a level if the caller owns it.
  * @param rlock The lock.
- * @python threading.RLock.acquire()
+ * @par Python
+ * threading.RLock.acquire()
  */
 CT_API void ct_rlock_acquire(ct_rlock *rlock);
 /**
@@ -376,21 +402,24 @@ CT_API void ct_rlock_acquire(ct_rlock *rlock);
  * @param timeout Seconds, #CT_FOREVER, or 0 to try once without blocking.
  * @return #CT_OK; #CT_ETIMEDOUT; #CT_EINVAL for a bad timeout; #CT_EOVERFLOW
  *         above #CT_TIMEOUT_MAX or past 2^32 - 1 levels.
- * @python threading.RLock.acquire(blocking, timeout)
+ * @par Python
+ * threading.RLock.acquire(blocking, timeout)
  */
 CT_API int  ct_rlock_acquire_timeout(ct_rlock *rlock, double timeout);
 /**
  * @brief Remove one level; the last one releases the lock.
  * @param rlock The lock.
  * @return #CT_OK; #CT_EPERM if the caller does not own it.
- * @python threading.RLock.release()
+ * @par Python
+ * threading.RLock.release()
  */
 CT_API int  ct_rlock_release(ct_rlock *rlock);
 /**
  * @brief Whether any thread holds the lock (a snapshot).
  * @param rlock The lock.
  * @return true when held.
- * @python threading.RLock.locked() (3.14)
+ * @par Python
+ * threading.RLock.locked() (3.14)
  */
 CT_API bool ct_rlock_locked(const ct_rlock *rlock);
 
@@ -412,34 +441,39 @@ typedef struct ct_condition {
 /**
  * @brief Initialize a condition over its own RLock.
  * @param cond The condition.
- * @python threading.Condition()
+ * @par Python
+ * threading.Condition()
  */
 CT_API void ct_condition_init(ct_condition *cond);
 /**
  * @brief Initialize a condition over a Lock.
  * @param cond The condition.
  * @param lock The lock; it must outlive the condition.
- * @python threading.Condition(threading.Lock())
+ * @par Python
+ * threading.Condition(threading.Lock())
  */
 CT_API void ct_condition_init_lock(ct_condition *cond, ct_lock *lock);
 /**
  * @brief Initialize a condition over an RLock.
  * @param cond The condition.
  * @param rlock The lock; it must outlive the condition.
- * @python threading.Condition(threading.RLock())
+ * @par Python
+ * threading.Condition(threading.RLock())
  */
 CT_API void ct_condition_init_rlock(ct_condition *cond, ct_rlock *rlock);
 /**
  * @brief Acquire the condition's lock.
  * @param cond The condition.
- * @python threading.Condition.acquire(), with cond:
+ * @par Python
+ * threading.Condition.acquire(), with cond:
  */
 CT_API void ct_condition_acquire(ct_condition *cond);
 /**
  * @brief Release the condition's lock.
  * @param cond The condition.
  * @return #CT_OK; #CT_EPERM if it was not locked (not owned, for an RLock).
- * @python threading.Condition.release()
+ * @par Python
+ * threading.Condition.release()
  */
 CT_API int  ct_condition_release(ct_condition *cond);
 /**
@@ -450,7 +484,8 @@ CT_API int  ct_condition_release(ct_condition *cond);
  * @param timeout Seconds or #CT_FOREVER.
  * @return #CT_OK when notified; #CT_ETIMEDOUT; #CT_EPERM if the caller does not
  *         hold the lock; #CT_EINVAL for a bad timeout; #CT_EOVERFLOW.
- * @python threading.Condition.wait(timeout)
+ * @par Python
+ * threading.Condition.wait(timeout)
  */
 CT_API int  ct_condition_wait(ct_condition *cond, double timeout);
 /**
@@ -462,7 +497,8 @@ CT_API int  ct_condition_wait(ct_condition *cond, double timeout);
  * @return #CT_OK once the predicate is true; #CT_ETIMEDOUT; #CT_EPERM if the
  *         caller does not hold the lock; #CT_EINVAL for a NULL predicate or a bad
  *         timeout; #CT_EOVERFLOW.
- * @python threading.Condition.wait_for(predicate, timeout)
+ * @par Python
+ * threading.Condition.wait_for(predicate, timeout)
  */
 CT_API int  ct_condition_wait_for(ct_condition *cond, bool (*predicate)(void *), void *arg,
                                   double timeout);
@@ -471,14 +507,16 @@ CT_API int  ct_condition_wait_for(ct_condition *cond, bool (*predicate)(void *),
  * @param cond The condition, whose lock the caller holds.
  * @param n How many.
  * @return #CT_OK; #CT_EPERM if the caller does not hold the lock.
- * @python threading.Condition.notify(n)
+ * @par Python
+ * threading.Condition.notify(n)
  */
 CT_API int  ct_condition_notify(ct_condition *cond, size_t n);
 /**
  * @brief Wake every waiting thread.
  * @param cond The condition, whose lock the caller holds.
  * @return #CT_OK; #CT_EPERM if the caller does not hold the lock.
- * @python threading.Condition.notify_all()
+ * @par Python
+ * threading.Condition.notify_all()
  */
 CT_API int  ct_condition_notify_all(ct_condition *cond);
 
@@ -503,7 +541,8 @@ typedef struct ct_semaphore {
  * @param sem The semaphore.
  * @param value Its initial value.
  * @return #CT_OK; #CT_EINVAL if value is negative or above 2^62 - 1.
- * @python threading.Semaphore(value)
+ * @par Python
+ * threading.Semaphore(value)
  */
 CT_API int  ct_semaphore_init(ct_semaphore *sem, int64_t value);
 /**
@@ -511,13 +550,15 @@ CT_API int  ct_semaphore_init(ct_semaphore *sem, int64_t value);
  * @param sem The semaphore.
  * @param value Its initial value and bound.
  * @return #CT_OK; #CT_EINVAL if value is negative or above 2^62 - 1.
- * @python threading.BoundedSemaphore(value)
+ * @par Python
+ * threading.BoundedSemaphore(value)
  */
 CT_API int  ct_bounded_semaphore_init(ct_semaphore *sem, int64_t value);
 /**
  * @brief Decrement the value, waiting while it is 0.
  * @param sem The semaphore.
- * @python threading.Semaphore.acquire()
+ * @par Python
+ * threading.Semaphore.acquire()
  */
 CT_API void ct_semaphore_acquire(ct_semaphore *sem);
 /**
@@ -525,7 +566,8 @@ CT_API void ct_semaphore_acquire(ct_semaphore *sem);
  * @param sem The semaphore.
  * @param timeout Seconds, #CT_FOREVER, or 0 to try once.
  * @return #CT_OK; #CT_ETIMEDOUT; #CT_EINVAL for a bad timeout; #CT_EOVERFLOW.
- * @python threading.Semaphore.acquire(blocking, timeout)
+ * @par Python
+ * threading.Semaphore.acquire(blocking, timeout)
  */
 CT_API int  ct_semaphore_acquire_timeout(ct_semaphore *sem, double timeout);
 /**
@@ -534,14 +576,16 @@ CT_API int  ct_semaphore_acquire_timeout(ct_semaphore *sem, double timeout);
  * @param n At least 1.
  * @return #CT_OK; #CT_EINVAL if n < 1 or a bounded semaphore would pass its
  *         bound; #CT_EOVERFLOW past 2^62 - 1.
- * @python threading.Semaphore.release(n)
+ * @par Python
+ * threading.Semaphore.release(n)
  */
 CT_API int  ct_semaphore_release(ct_semaphore *sem, int64_t n);
 /**
  * @brief The current value (a snapshot).
  * @param sem The semaphore.
  * @return The value.
- * @python threading.Semaphore._value
+ * @par Python
+ * threading.Semaphore._value
  */
 CT_API int64_t ct_semaphore_value(const ct_semaphore *sem);
 
@@ -560,26 +604,30 @@ typedef struct ct_event {
 /**
  * @brief Initialize an event, clear.
  * @param event The event.
- * @python threading.Event()
+ * @par Python
+ * threading.Event()
  */
 CT_API void ct_event_init(ct_event *event);
 /**
  * @brief Set the flag and wake every waiting thread.
  * @param event The event.
- * @python threading.Event.set()
+ * @par Python
+ * threading.Event.set()
  */
 CT_API void ct_event_set(ct_event *event);
 /**
  * @brief Clear the flag.
  * @param event The event.
- * @python threading.Event.clear()
+ * @par Python
+ * threading.Event.clear()
  */
 CT_API void ct_event_clear(ct_event *event);
 /**
  * @brief Whether the flag is set.
  * @param event The event.
  * @return The flag.
- * @python threading.Event.is_set()
+ * @par Python
+ * threading.Event.is_set()
  */
 CT_API bool ct_event_is_set(const ct_event *event);
 /**
@@ -588,7 +636,8 @@ CT_API bool ct_event_is_set(const ct_event *event);
  * @param timeout Seconds or #CT_FOREVER; an invalid timeout counts as 0.
  * @return true if the flag was set on entry or was set during the wait (even if
  *         cleared again since), false on timeout.
- * @python threading.Event.wait(timeout)
+ * @par Python
+ * threading.Event.wait(timeout)
  */
 CT_API bool ct_event_wait(ct_event *event, double timeout);
 
@@ -615,7 +664,8 @@ typedef struct ct_barrier {
  * @param action NULL, or run by one thread when all have arrived.
  * @param arg Passed to action.
  * @return #CT_OK; #CT_EINVAL if parties is 0.
- * @python threading.Barrier(parties, action)
+ * @par Python
+ * threading.Barrier(parties, action)
  */
 CT_API int  ct_barrier_init(ct_barrier *barrier, size_t parties, void (*action)(void *), void *arg);
 /**
@@ -625,40 +675,46 @@ CT_API int  ct_barrier_init(ct_barrier *barrier, size_t parties, void (*action)(
  * @return 0 .. parties - 1, distinct for each thread; #CT_EBROKEN if the barrier
  *         is or becomes broken, reset or aborted; #CT_ETIMEDOUT; #CT_EINVAL for a
  *         bad timeout; #CT_EOVERFLOW.
- * @python threading.Barrier.wait(timeout)
+ * @par Python
+ * threading.Barrier.wait(timeout)
  */
 CT_API int  ct_barrier_wait(ct_barrier *barrier, double timeout);
 /**
  * @brief Return the barrier to its empty state; threads waiting get #CT_EBROKEN.
  * @param barrier The barrier.
- * @python threading.Barrier.reset()
+ * @par Python
+ * threading.Barrier.reset()
  */
 CT_API void ct_barrier_reset(ct_barrier *barrier);
 /**
  * @brief Break the barrier: waits now and later get #CT_EBROKEN until a reset.
  * @param barrier The barrier.
- * @python threading.Barrier.abort()
+ * @par Python
+ * threading.Barrier.abort()
  */
 CT_API void ct_barrier_abort(ct_barrier *barrier);
 /**
  * @brief Whether the barrier is broken.
  * @param barrier The barrier.
  * @return true when broken.
- * @python threading.Barrier.broken
+ * @par Python
+ * threading.Barrier.broken
  */
 CT_API bool ct_barrier_broken(const ct_barrier *barrier);
 /**
  * @brief The number of parties.
  * @param barrier The barrier.
  * @return parties as given to ct_barrier_init().
- * @python threading.Barrier.parties
+ * @par Python
+ * threading.Barrier.parties
  */
 CT_API size_t ct_barrier_parties(const ct_barrier *barrier);
 /**
  * @brief The number of threads waiting in the barrier now.
  * @param barrier The barrier.
  * @return The count.
- * @python threading.Barrier.n_waiting
+ * @par Python
+ * threading.Barrier.n_waiting
  */
 CT_API size_t ct_barrier_n_waiting(const ct_barrier *barrier);
 
@@ -674,7 +730,8 @@ typedef struct ct_timer ct_timer;
  * @param options For the timer's thread; NULL for the defaults.
  * @return #CT_OK; #CT_EINVAL if timer or function is NULL or the interval is
  *         negative or NaN; #CT_EOVERFLOW; #CT_ENOMEM; #CT_EAGAIN.
- * @python threading.Timer(interval, function).start()
+ * @par Python
+ * threading.Timer(interval, function).start()
  */
 CT_API int  ct_timer_start(ct_timer **timer, double interval, void (*function)(void *), void *arg,
                            const ct_thread_options *options);
@@ -682,7 +739,8 @@ CT_API int  ct_timer_start(ct_timer **timer, double interval, void (*function)(v
  * @brief Stop the timer if its function has not started.
  * @param timer The timer.
  * @return true if this call stopped the function from running.
- * @python threading.Timer.cancel()
+ * @par Python
+ * threading.Timer.cancel()
  */
 CT_API bool ct_timer_cancel(ct_timer *timer);
 /**
@@ -691,13 +749,15 @@ CT_API bool ct_timer_cancel(ct_timer *timer);
  * @param timeout Seconds or #CT_FOREVER.
  * @return As ct_thread_join(): #CT_OK; #CT_ETIMEDOUT; #CT_EDEADLK from the timer's
  *         own function; #CT_EINVAL; #CT_EOVERFLOW.
- * @python threading.Timer.join(timeout)
+ * @par Python
+ * threading.Timer.join(timeout)
  */
 CT_API int  ct_timer_join(ct_timer *timer, double timeout);
 /**
  * @brief Release the handle; a timer not cancelled still fires.
  * @param timer The handle (NULL: nothing).
- * @python dropping the last reference to a Timer object.
+ * @par Python
+ * dropping the last reference to a Timer object.
  */
 CT_API void ct_timer_release(ct_timer *timer);
 
@@ -719,14 +779,16 @@ typedef struct ct_local {
  * @param local The variable.
  * @param destructor NULL, or run on a thread's non-NULL value at thread exit.
  * @return #CT_OK; #CT_EINVAL if local is NULL; #CT_ENOMEM.
- * @python threading.local()
+ * @par Python
+ * threading.local()
  */
 CT_API int   ct_local_init(ct_local *local, void (*destructor)(void *));
 /**
  * @brief The calling thread's value.
  * @param local The variable.
  * @return The value, NULL if this thread set none.
- * @python reading an attribute of a threading.local
+ * @par Python
+ * reading an attribute of a threading.local
  */
 CT_API void *ct_local_get(ct_local *local);
 /**
@@ -734,13 +796,15 @@ CT_API void *ct_local_get(ct_local *local);
  * @param local The variable.
  * @param value The new value (the old one is not destroyed).
  * @return #CT_OK; #CT_EINVAL if local is not initialized; #CT_ENOMEM.
- * @python setting an attribute of a threading.local
+ * @par Python
+ * setting an attribute of a threading.local
  */
 CT_API int   ct_local_set(ct_local *local, void *value);
 /**
  * @brief Destroy the variable, running its destructor on every thread's remaining value.
  * @param local The variable.
- * @python dropping the last reference to a threading.local
+ * @par Python
+ * dropping the last reference to a threading.local
  */
 CT_API void  ct_local_destroy(ct_local *local);
 
@@ -763,7 +827,8 @@ typedef enum ct_queue_kind {
  *        to put, negative when item_a comes first.
  * @return #CT_OK; #CT_EINVAL for a NULL queue, an unknown kind, or compare given
  *         for a kind other than PRIORITY or missing for PRIORITY; #CT_ENOMEM.
- * @python queue.Queue(maxsize), queue.LifoQueue(maxsize), queue.PriorityQueue(maxsize)
+ * @par Python
+ * queue.Queue(maxsize), queue.LifoQueue(maxsize), queue.PriorityQueue(maxsize)
  */
 CT_API int  ct_queue_new(ct_queue **queue, ct_queue_kind kind, size_t maxsize,
                          int (*compare)(const void *item_a, const void *item_b));
@@ -774,7 +839,8 @@ CT_API int  ct_queue_new(ct_queue **queue, ct_queue_kind kind, size_t maxsize,
  * @param timeout Seconds, #CT_FOREVER, or 0 (put_nowait).
  * @return #CT_OK; #CT_EFULL if there was no room in time; #CT_ESHUTDOWN once
  *         shut down; #CT_EINVAL for a bad timeout; #CT_EOVERFLOW; #CT_ENOMEM.
- * @python queue.Queue.put(item, timeout=timeout)
+ * @par Python
+ * queue.Queue.put(item, timeout=timeout)
  */
 CT_API int  ct_queue_put(ct_queue *queue, void *item, double timeout);
 /**
@@ -785,14 +851,16 @@ CT_API int  ct_queue_put(ct_queue *queue, void *item, double timeout);
  * @return #CT_OK; #CT_EEMPTY if nothing came in time; #CT_ESHUTDOWN once shut
  *         down and drained (at once after an immediate shutdown); #CT_EINVAL for
  *         a NULL item or a bad timeout; #CT_EOVERFLOW.
- * @python queue.Queue.get(timeout=timeout)
+ * @par Python
+ * queue.Queue.get(timeout=timeout)
  */
 CT_API int  ct_queue_get(ct_queue *queue, void **item, double timeout);
 /**
  * @brief Mark one item taken with get as processed.
  * @param queue The queue.
  * @return #CT_OK; #CT_EINVAL if called more times than items were put.
- * @python queue.Queue.task_done()
+ * @par Python
+ * queue.Queue.task_done()
  */
 CT_API int  ct_queue_task_done(ct_queue *queue);
 /**
@@ -800,41 +868,47 @@ CT_API int  ct_queue_task_done(ct_queue *queue);
  * @param queue The queue.
  * @param timeout Seconds or #CT_FOREVER.
  * @return #CT_OK; #CT_ETIMEDOUT; #CT_EINVAL for a bad timeout; #CT_EOVERFLOW.
- * @python queue.Queue.join()
+ * @par Python
+ * queue.Queue.join()
  */
 CT_API int  ct_queue_join(ct_queue *queue, double timeout);
 /**
  * @brief The number of items (a snapshot).
  * @param queue The queue.
  * @return The count.
- * @python queue.Queue.qsize()
+ * @par Python
+ * queue.Queue.qsize()
  */
 CT_API size_t ct_queue_qsize(ct_queue *queue);
 /**
  * @brief Whether the queue is empty (a snapshot).
  * @param queue The queue.
  * @return true when empty.
- * @python queue.Queue.empty()
+ * @par Python
+ * queue.Queue.empty()
  */
 CT_API bool ct_queue_empty(ct_queue *queue);
 /**
  * @brief Whether the queue is full (a snapshot; never for maxsize 0).
  * @param queue The queue.
  * @return true when full.
- * @python queue.Queue.full()
+ * @par Python
+ * queue.Queue.full()
  */
 CT_API bool ct_queue_full(ct_queue *queue);
 /**
  * @brief Shut the queue down: puts fail from now on, gets once it is drained.
  * @param queue The queue.
  * @param immediate Also drop the items left, so gets fail at once.
- * @python queue.Queue.shutdown(immediate) (3.13)
+ * @par Python
+ * queue.Queue.shutdown(immediate) (3.13)
  */
 CT_API void ct_queue_shutdown(ct_queue *queue, bool immediate);
 /**
  * @brief Release the queue; no thread may use it afterwards.
  * @param queue The queue (NULL: nothing).
- * @python dropping the last reference to a Queue.
+ * @par Python
+ * dropping the last reference to a Queue.
  */
 CT_API void ct_queue_release(ct_queue *queue);
 
@@ -850,7 +924,8 @@ typedef struct ct_future ct_future;
  * @param max_workers The most worker threads; 0 for min(32, cpus + 4).
  * @param thread_name_prefix Worker names are "<prefix>_<i>"; NULL for "ThreadPoolExecutor-N".
  * @return #CT_OK; #CT_EINVAL if pool is NULL; #CT_ENOMEM.
- * @python concurrent.futures.ThreadPoolExecutor(max_workers, thread_name_prefix)
+ * @par Python
+ * concurrent.futures.ThreadPoolExecutor(max_workers, thread_name_prefix)
  */
 CT_API int  ct_pool_new(ct_pool **pool, size_t max_workers, const char *thread_name_prefix);
 /**
@@ -862,7 +937,8 @@ CT_API int  ct_pool_new(ct_pool **pool, size_t max_workers, const char *thread_n
  * @return #CT_OK; #CT_EINVAL if an argument is NULL; #CT_ESHUTDOWN once the pool
  *         (or the process) is shutting down; #CT_ENOMEM; #CT_EAGAIN if no worker
  *         could be started.
- * @python concurrent.futures.ThreadPoolExecutor.submit(fn, arg)
+ * @par Python
+ * concurrent.futures.ThreadPoolExecutor.submit(fn, arg)
  */
 CT_API int  ct_pool_submit(ct_pool *pool, ct_future **future, void *(*fn)(void *), void *arg);
 /**
@@ -870,13 +946,15 @@ CT_API int  ct_pool_submit(ct_pool *pool, ct_future **future, void *(*fn)(void *
  * @param pool The pool.
  * @param wait Wait for the workers to end.
  * @param cancel_futures Cancel the calls not yet started.
- * @python concurrent.futures.ThreadPoolExecutor.shutdown(wait, cancel_futures=...)
+ * @par Python
+ * concurrent.futures.ThreadPoolExecutor.shutdown(wait, cancel_futures=...)
  */
 CT_API void ct_pool_shutdown(ct_pool *pool, bool wait, bool cancel_futures);
 /**
  * @brief Release the pool, shutting it down with wait=true if not yet shut down.
  * @param pool The pool (NULL: nothing).
- * @python leaving a with ThreadPoolExecutor() block.
+ * @par Python
+ * leaving a with ThreadPoolExecutor() block.
  */
 CT_API void ct_pool_release(ct_pool *pool);
 
@@ -887,35 +965,40 @@ CT_API void ct_pool_release(ct_pool *pool);
  * @param timeout Seconds or #CT_FOREVER.
  * @return #CT_OK; #CT_ETIMEDOUT; #CT_ECANCELLED if it was cancelled; #CT_EINVAL
  *         for a NULL argument or a bad timeout; #CT_EOVERFLOW.
- * @python concurrent.futures.Future.result(timeout)
+ * @par Python
+ * concurrent.futures.Future.result(timeout)
  */
 CT_API int  ct_future_result(ct_future *future, void **result, double timeout);
 /**
  * @brief Cancel the call if it has not started.
  * @param future The future.
  * @return true if it is cancelled now (by this call or before).
- * @python concurrent.futures.Future.cancel()
+ * @par Python
+ * concurrent.futures.Future.cancel()
  */
 CT_API bool ct_future_cancel(ct_future *future);
 /**
  * @brief Whether the call was cancelled.
  * @param future The future.
  * @return true when cancelled.
- * @python concurrent.futures.Future.cancelled()
+ * @par Python
+ * concurrent.futures.Future.cancelled()
  */
 CT_API bool ct_future_cancelled(ct_future *future);
 /**
  * @brief Whether the call is running now.
  * @param future The future.
  * @return true while it runs.
- * @python concurrent.futures.Future.running()
+ * @par Python
+ * concurrent.futures.Future.running()
  */
 CT_API bool ct_future_running(ct_future *future);
 /**
  * @brief Whether the call has finished or was cancelled.
  * @param future The future.
  * @return true when done.
- * @python concurrent.futures.Future.done()
+ * @par Python
+ * concurrent.futures.Future.done()
  */
 CT_API bool ct_future_done(ct_future *future);
 /**
@@ -924,13 +1007,15 @@ CT_API bool ct_future_done(ct_future *future);
  * @param fn The callback.
  * @param arg Passed to fn.
  * @return #CT_OK; #CT_EINVAL if future or fn is NULL; #CT_ENOMEM.
- * @python concurrent.futures.Future.add_done_callback(fn)
+ * @par Python
+ * concurrent.futures.Future.add_done_callback(fn)
  */
 CT_API int  ct_future_add_done_callback(ct_future *future, void (*fn)(ct_future *, void *), void *arg);
 /**
  * @brief Release the handle; the call itself goes on.
  * @param future The handle (NULL: nothing).
- * @python dropping the last reference to a Future.
+ * @par Python
+ * dropping the last reference to a Future.
  */
 CT_API void ct_future_release(ct_future *future);
 
@@ -948,7 +1033,8 @@ typedef enum ct_wait_mode {
  * @return #CT_OK when the condition holds (ct_future_done() tells which);
  *         #CT_ETIMEDOUT; #CT_EINVAL for a NULL future, an unknown mode or a bad
  *         timeout; #CT_EOVERFLOW; #CT_ENOMEM.
- * @python concurrent.futures.wait(fs, timeout, return_when)
+ * @par Python
+ * concurrent.futures.wait(fs, timeout, return_when)
  */
 CT_API int  ct_futures_wait(ct_future *const *futures, size_t n, double timeout, ct_wait_mode mode);
 
