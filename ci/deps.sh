@@ -6,17 +6,21 @@
 #                              valgrind (every stage of ci/test.sh but win32)
 #   bash ci/deps.sh --win32    + mingw-w64 and wine (the win32 stage)
 #   bash ci/deps.sh --bench    + google benchmark, glib, abseil (the benchmarks)
+#   bash ci/deps.sh --adopt    + g++, doxygen (docs target), abigail-tools
+#                              (the abi stage), dpkg (the package stage)
 #
 # Nothing is installed, and apt-get is not run at all, when everything is present.
 set -euo pipefail
 
 want_win32=0
 want_bench=0
+want_adopt=0
 for arg in "$@"; do
   case "$arg" in
     --win32) want_win32=1 ;;
     --bench) want_bench=1 ;;
-    *) echo "ci/deps.sh: unknown option '$arg' (expected --win32 or --bench)" >&2; exit 2 ;;
+    --adopt) want_adopt=1 ;;
+    *) echo "ci/deps.sh: unknown option '$arg' (expected --win32, --bench or --adopt)" >&2; exit 2 ;;
   esac
 done
 
@@ -47,6 +51,12 @@ need_command valgrind valgrind         # the valgrind stage (helgrind.h included
 if [[ $have_dpkg == 1 ]]; then
   need_package libc6-dev
   need_package linux-libc-dev          # linux/futex.h, which the musl stage borrows too
+fi
+need_command g++ g++                   # the C++ conformance tests (clang++ comes with clang)
+if [[ $want_adopt == 1 ]]; then
+  need_command doxygen doxygen         # the docs target
+  need_command abidw abigail-tools     # the abi stage: abidw, abidiff
+  need_command dpkg-deb dpkg           # the package stage: dpkg -i / -r
 fi
 if [[ $want_win32 == 1 ]]; then
   need_command x86_64-w64-mingw32-gcc mingw-w64

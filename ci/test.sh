@@ -10,19 +10,26 @@
 #   clang     clang, the library with -Weverything (cmake/clang_everything.cmake)
 #   musl      musl libc, statically linked
 #   valgrind  helgrind over the conformance suite (ci/valgrind.sh)
+#   abi       the shared library against the committed ABI baseline
+#             (ci/abi.sh), and the check's own self-test (ci/abi.sh --self-test)
+#   package   cpack -G DEB and -G TGZ; as root, the .deb installed, consumers
+#             built against it with find_package and pkg-config, removed
+#             (ci/package.sh)
 #   win32     Win32 backend cross-compiled with mingw-w64, run under Wine
 #             (only once backend/win32/backend.cmake exists)
 #
 # The dev stage also runs the package tests (CTest label "package": install,
-# then build a consumer with find_package and with pkg-config).
+# then build a consumer with find_package and with pkg-config; a FetchContent
+# consumer) and builds the API reference (the docs target: Doxygen, warnings
+# as errors).
 #
 # CT_JOBS (default 2) sets the build and test parallelism.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 jobs="${CT_JOBS:-2}"
-stages=(dev tsan asan portable clang musl valgrind)
-deps_options=(--bench)   # the dev stage builds the benchmarks and runs them once (bench.smoke)
+stages=(dev tsan asan portable clang musl valgrind abi package)
+deps_options=(--bench --adopt)   # the dev stage builds the benchmarks and runs them once (bench.smoke)
 if [[ -f backend/win32/backend.cmake ]]; then
   stages+=(win32)
   deps_options+=(--win32)
@@ -57,6 +64,14 @@ for stage in "${stages[@]}"; do
     echo "==> [$stage] passed in $((SECONDS - stage_started)) s"
     continue
   fi
+  if [[ $stage == abi || $stage == package ]]; then
+    echo "==> [$stage] ci/$stage.sh"
+    CT_JOBS="$jobs" bash "ci/$stage.sh"
+    if [[ $stage == abi ]]; then CT_JOBS="$jobs" bash ci/abi.sh --self-test; fi
+    passed+=("$stage")
+    echo "==> [$stage] passed in $((SECONDS - stage_started)) s"
+    continue
+  fi
   echo "==> [$stage] configure"
   cmake --preset "$stage"
   echo "==> [$stage] build"
@@ -79,6 +94,10 @@ for stage in "${stages[@]}"; do
   fi
   echo "==> [$stage] test"
   ctest --preset "$stage" -j "$jobs" --output-on-failure
+  if [[ $stage == dev ]]; then
+    echo "==> [$stage] the API reference (docs target)"
+    cmake --build --preset "$stage" --target docs
+  fi
   passed+=("$stage")
   echo "==> [$stage] passed in $((SECONDS - stage_started)) s"
 done
