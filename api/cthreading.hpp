@@ -70,36 +70,57 @@ inline bool acquired(int status, const char *call) noexcept
 
 } // namespace detail
 
-/**
- * @brief threading.Lock as a std Lockable: ct_lock, one byte, any thread may unlock.
- *
- * The class is ct::mutex since a C++ class cannot have a member named as
- * itself (lock()); ct::lock names the same type.
- */
-class mutex {
-public:
-    /** @brief A released lock; constexpr, so a static one needs no constructor call. */
-    constexpr mutex() noexcept : lock_() {}
-    mutex(const mutex &) = delete;
-    mutex &operator=(const mutex &) = delete;
+namespace detail {
 
-    /** @brief Acquire, waiting as long as it takes (ct_lock_acquire()). */
-    void lock() noexcept { ct_lock_acquire(&lock_); }
+/* The C calls behind each lock type, for basic_lock. */
+struct lock_calls {
+    typedef ct_lock native_type;
+    static void acquire(ct_lock *lock) noexcept { ct_lock_acquire(lock); }
+    static int acquire_timeout(ct_lock *lock, double timeout) noexcept { return ct_lock_acquire_timeout(lock, timeout); }
+    static int release(ct_lock *lock) noexcept { return ct_lock_release(lock); }
+    static bool locked(const ct_lock *lock) noexcept { return ct_lock_locked(lock); }
+};
+struct rlock_calls {
+    typedef ct_rlock native_type;
+    static void acquire(ct_rlock *rlock) noexcept { ct_rlock_acquire(rlock); }
+    static int acquire_timeout(ct_rlock *rlock, double timeout) noexcept { return ct_rlock_acquire_timeout(rlock, timeout); }
+    static int release(ct_rlock *rlock) noexcept { return ct_rlock_release(rlock); }
+    static bool locked(const ct_rlock *rlock) noexcept { return ct_rlock_locked(rlock); }
+};
+
+} // namespace detail
+
+/**
+ * @brief A C lock as a std Lockable and TimedLockable: what ct::mutex and ct::rlock share.
+ * @tparam Calls The C functions of the lock type (detail::lock_calls, detail::rlock_calls).
+ */
+template <class Calls>
+class basic_lock {
+public:
+    /** @brief The C type inside. */
+    typedef typename Calls::native_type native_type;
+
+    /** @brief A released lock; constexpr, so a static one needs no constructor call. */
+    constexpr basic_lock() noexcept : native_() {}
+    basic_lock(const basic_lock &) = delete;
+    basic_lock &operator=(const basic_lock &) = delete;
+
+    /** @brief Acquire, waiting as long as it takes (an RLock's owner adds a level). */
+    void lock() noexcept { Calls::acquire(&native_); }
     /**
-     * @brief Acquire if free, without waiting.
+     * @brief Acquire if that needs no waiting.
      * @return true when acquired.
      */
-    bool try_lock() noexcept { return ct_lock_acquire_timeout(&lock_, 0) == CT_OK; }
+    bool try_lock() noexcept { return Calls::acquire_timeout(&native_, 0) == CT_OK; }
     /**
-     * @brief Acquire within a duration (ct_lock_acquire_timeout()).
+     * @brief Acquire within a duration (the C _acquire_timeout).
      * @param timeout How long to wait.
      * @return true when acquired.
      */
     template <class Rep, class Period>
     bool try_lock_for(const std::chrono::duration<Rep, Period> &timeout) noexcept
     {
-        return detail::acquired(ct_lock_acquire_timeout(&lock_, detail::seconds(timeout)),
-                                "ct_lock_acquire_timeout");
+        return detail::acquired(Calls::acquire_timeout(&native_, detail::seconds(timeout)), "acquire_timeout");
     }
     /**
      * @brief Acquire before a time point.
@@ -109,81 +130,46 @@ public:
     template <class Clock, class Duration>
     bool try_lock_until(const std::chrono::time_point<Clock, Duration> &deadline) noexcept
     {
-        return detail::acquired(ct_lock_acquire_timeout(&lock_, detail::seconds_until(deadline)),
-                                "ct_lock_acquire_timeout");
+        return detail::acquired(Calls::acquire_timeout(&native_, detail::seconds_until(deadline)),
+                                "acquire_timeout");
     }
-    /** @brief Release (ct_lock_release()); aborts if the lock is not held. */
-    void unlock() noexcept { detail::check(ct_lock_release(&lock_), "ct_lock_release"); }
+    /** @brief Release (an RLock: one level); aborts if not held (an RLock: not owned by the caller). */
+    void unlock() noexcept { detail::check(Calls::release(&native_), "release"); }
     /**
-     * @brief Whether the lock is held (ct_lock_locked()).
+     * @brief Whether any thread holds the lock (a snapshot).
      * @return true when held.
      */
-    bool locked() const noexcept { return ct_lock_locked(&lock_); }
+    bool locked() const noexcept { return Calls::locked(&native_); }
     /**
-     * @brief The C lock, for the C API (ct_condition_init_lock()).
-     * @return The ::ct_lock inside.
+     * @brief The C lock, for the C API (ct_condition_init_lock(), ct_condition_init_rlock()).
+     * @return The C lock inside.
      */
-    ct_lock *native_handle() noexcept { return &lock_; }
+    native_type *native_handle() noexcept { return &native_; }
 
 private:
-    ct_lock lock_;
+    native_type native_;
+};
+
+/**
+ * @brief threading.Lock: ::ct_lock, one byte; any thread may unlock it.
+ *
+ * The class is ct::mutex since a C++ class cannot have a member named as
+ * itself (lock()); ct::lock names the same type.
+ */
+class mutex : public basic_lock<detail::lock_calls> {
+public:
+    /** @brief A released lock; constexpr. */
+    constexpr mutex() noexcept {}
 };
 
 /** @brief threading.Lock: the same type as ct::mutex. */
 typedef mutex lock;
 
-/** @brief threading.RLock as a std Lockable: re-entrant for its owner. */
-class rlock {
+/** @brief threading.RLock: ::ct_rlock, re-entrant for its owner. */
+class rlock : public basic_lock<detail::rlock_calls> {
 public:
     /** @brief A released re-entrant lock; constexpr. */
-    constexpr rlock() noexcept : rlock_() {}
-    rlock(const rlock &) = delete;
-    rlock &operator=(const rlock &) = delete;
-
-    /** @brief Acquire, or add a level if the caller owns it (ct_rlock_acquire()). */
-    void lock() noexcept { ct_rlock_acquire(&rlock_); }
-    /**
-     * @brief Acquire if free or owned, without waiting.
-     * @return true when acquired.
-     */
-    bool try_lock() noexcept { return ct_rlock_acquire_timeout(&rlock_, 0) == CT_OK; }
-    /**
-     * @brief Acquire within a duration (ct_rlock_acquire_timeout()).
-     * @param timeout How long to wait.
-     * @return true when acquired.
-     */
-    template <class Rep, class Period>
-    bool try_lock_for(const std::chrono::duration<Rep, Period> &timeout) noexcept
-    {
-        return detail::acquired(ct_rlock_acquire_timeout(&rlock_, detail::seconds(timeout)),
-                                "ct_rlock_acquire_timeout");
-    }
-    /**
-     * @brief Acquire before a time point.
-     * @param deadline When to give up.
-     * @return true when acquired.
-     */
-    template <class Clock, class Duration>
-    bool try_lock_until(const std::chrono::time_point<Clock, Duration> &deadline) noexcept
-    {
-        return detail::acquired(ct_rlock_acquire_timeout(&rlock_, detail::seconds_until(deadline)),
-                                "ct_rlock_acquire_timeout");
-    }
-    /** @brief Remove one level (ct_rlock_release()); aborts if the caller does not own it. */
-    void unlock() noexcept { detail::check(ct_rlock_release(&rlock_), "ct_rlock_release"); }
-    /**
-     * @brief Whether any thread holds it (ct_rlock_locked()).
-     * @return true when held.
-     */
-    bool locked() const noexcept { return ct_rlock_locked(&rlock_); }
-    /**
-     * @brief The C lock, for the C API (ct_condition_init_rlock()).
-     * @return The ::ct_rlock inside.
-     */
-    ct_rlock *native_handle() noexcept { return &rlock_; }
-
-private:
-    ct_rlock rlock_;
+    constexpr rlock() noexcept {}
 };
 
 /**
@@ -275,7 +261,7 @@ public:
 
 private:
     template <class Predicate>
-    static bool call_predicate(void *predicate) { return (*static_cast<Predicate *>(predicate))(); }
+    static bool call_predicate(void *predicate) noexcept { return (*static_cast<Predicate *>(predicate))(); }
     template <class Predicate>
     bool wait_predicate(Predicate &predicate, double timeout) noexcept
     {
