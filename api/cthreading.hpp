@@ -78,14 +78,12 @@ struct lock_calls {
     static void acquire(ct_lock *lock) noexcept { ct_lock_acquire(lock); }
     static int acquire_timeout(ct_lock *lock, double timeout) noexcept { return ct_lock_acquire_timeout(lock, timeout); }
     static int release(ct_lock *lock) noexcept { return ct_lock_release(lock); }
-    static bool locked(const ct_lock *lock) noexcept { return ct_lock_locked(lock); }
 };
 struct rlock_calls {
     typedef ct_rlock native_type;
     static void acquire(ct_rlock *rlock) noexcept { ct_rlock_acquire(rlock); }
     static int acquire_timeout(ct_rlock *rlock, double timeout) noexcept { return ct_rlock_acquire_timeout(rlock, timeout); }
     static int release(ct_rlock *rlock) noexcept { return ct_rlock_release(rlock); }
-    static bool locked(const ct_rlock *rlock) noexcept { return ct_rlock_locked(rlock); }
 };
 
 } // namespace detail
@@ -136,15 +134,15 @@ public:
     /** @brief Release (an RLock: one level); aborts if not held (an RLock: not owned by the caller). */
     void unlock() noexcept { detail::check(Calls::release(&native_), "release"); }
     /**
-     * @brief Whether any thread holds the lock (a snapshot).
-     * @return true when held.
-     */
-    bool locked() const noexcept { return Calls::locked(&native_); }
-    /**
      * @brief The C lock, for the C API (ct_condition_init_lock(), ct_condition_init_rlock()).
      * @return The C lock inside.
      */
     native_type *native_handle() noexcept { return &native_; }
+    /**
+     * @brief The C lock, read-only.
+     * @return The C lock inside.
+     */
+    const native_type *native_handle() const noexcept { return &native_; }
 
 private:
     native_type native_;
@@ -160,6 +158,11 @@ class mutex : public basic_lock<detail::lock_calls> {
 public:
     /** @brief A released lock; constexpr. */
     constexpr mutex() noexcept {}
+    /**
+     * @brief Whether the lock is held (ct_lock_locked(), a snapshot).
+     * @return true when held.
+     */
+    bool locked() const noexcept { return ct_lock_locked(native_handle()); }
 };
 
 /** @brief threading.Lock: the same type as ct::mutex. */
@@ -170,6 +173,11 @@ class rlock : public basic_lock<detail::rlock_calls> {
 public:
     /** @brief A released re-entrant lock; constexpr. */
     constexpr rlock() noexcept {}
+    /**
+     * @brief Whether any thread holds the lock (ct_rlock_locked(), a snapshot).
+     * @return true when held.
+     */
+    bool locked() const noexcept { return ct_rlock_locked(native_handle()); }
 };
 
 /**
