@@ -338,6 +338,8 @@ CT_API int  ct__lock_release_slow(ct_lock *lock);
 #  if defined(__GNUC__) || defined(__clang__)
 #    define CT__CAS_BYTE(p, expected, desired, order) \
         __atomic_compare_exchange_n((p), &(expected), (desired), 0, (order), __ATOMIC_RELAXED)
+#    define CT__LOAD_BYTE(p, order) __atomic_load_n((p), (order))
+#    define CT__CAS_U64 CT__CAS_BYTE
 #    define CT__ACQUIRE __ATOMIC_ACQUIRE
 #    define CT__RELEASE __ATOMIC_RELEASE
 #  elif defined(_MSC_VER)
@@ -346,6 +348,21 @@ char _InterlockedCompareExchange8(char volatile *dest, char desired, char expect
 #    define CT__CAS_BYTE(p, expected, desired, order) \
         (_InterlockedCompareExchange8((char volatile *)(p), (char)(desired), (char)(expected)) \
          == (char)(expected))
+/* A compare-and-swap that changes nothing: MSVC's full-barrier load. */
+#    define CT__LOAD_BYTE(p, order) \
+        ((unsigned char)_InterlockedCompareExchange8((char volatile *)(p), 0, 0))
+__int64 _InterlockedCompareExchange64(__int64 volatile *dest, __int64 desired, __int64 expected);
+#    pragma intrinsic(_InterlockedCompareExchange64)
+/* Like gcc's: a failed compare-and-swap leaves the value it saw in expected. */
+static __inline int ct__cas_u64(uint64_t *p, uint64_t *expected, uint64_t desired)
+{
+    __int64 seen = _InterlockedCompareExchange64((__int64 volatile *)p, (__int64)desired,
+                                                 (__int64)*expected);
+    if (seen == (__int64)*expected) return 1;
+    *expected = (uint64_t)seen;
+    return 0;
+}
+#    define CT__CAS_U64(p, expected, desired, order) ct__cas_u64((p), &(expected), (desired))
 #    define CT__ACQUIRE 0
 #    define CT__RELEASE 0
 #  endif
@@ -422,6 +439,217 @@ CT_API int  ct_rlock_release(ct_rlock *rlock);
  * threading.RLock.locked() (3.14)
  */
 CT_API bool ct_rlock_locked(const ct_rlock *rlock);
+
+/* ------------------------------------------------------------ RWLock, once
+ * Not in Python's threading: the read-write lock and once of every C threading
+ * library (pthread_rwlock_t / pthread_once, C11 call_once, SRWLOCK), modelled
+ * on CPython 3.13's internal _PyRWMutex and _PyOnceFlag (Python/lock.c).
+ *
+ * ct_rwlock's word (CT__RW_*):
+ *   bit 0 (WRITER)          held for writing
+ *   bit 1 (READERS_PARKED)  readers may be parked on the lock's address
+ *   bit 2 (WRITERS_PARKED)  writers may be parked there: new readers wait too
+ *   bits 3-63               the number of readers holding it
+ * Writer preference: a reader takes the lock only while neither WRITER nor
+ * WRITERS_PARKED is set. A release that finds parked threads decides under
+ * the parking lot's bucket lock: a writer's release admits every reader
+ * parked then (writers keep waiting behind them); otherwise the first parked
+ * writer is woken to take the free lock (a running writer may take it first),
+ * and once it has waited 1 ms it is handed the lock instead.
+ */
+/**
+ * @brief A read-write lock: any number of readers, or one writer; writers preferred.
+ *
+ * Plain memory like ::ct_lock: valid once initialized with #CT_RWLOCK_INIT or
+ * ct_rwlock_init(), no destroy call; no owner, any thread may release it.
+ */
+typedef struct ct_rwlock {
+    uint64_t word;       /**< Writer bit, parked-reader and parked-writer bits, reader count. */
+} ct_rwlock;
+/** @brief Static initializer of a free ::ct_rwlock. */
+#define CT_RWLOCK_INIT { 0 }
+#define CT__RW_WRITER 1u
+#define CT__RW_READERS_PARKED 2u
+#define CT__RW_WRITERS_PARKED 4u
+#define CT__RW_READER 8u
+
+/**
+ * @brief Make a read-write lock unlocked (the same as CT_RWLOCK_INIT).
+ *
+ * @param rwlock The lock; nobody may be using it.
+ * @par Python
+ * None: Python has no public read-write lock. Like pthread_rwlock_init
+ * (CPython's internal _PyRWMutex is zero-initialized the same way).
+ */
+CT_API void ct_rwlock_init(ct_rwlock *rwlock);
+
+/**
+ * @brief Take the lock for reading, waiting as long as it takes.
+ *
+ * Any number of readers hold it at once. A reader waits while a writer holds
+ * it or waits for it, so a thread that takes the read lock again while a
+ * writer waits can deadlock (documented, not detected).
+ * @param rwlock The lock.
+ * @par Python
+ * None. Like CPython's _PyRWMutex_RLock, pthread_rwlock_rdlock.
+ */
+CT_API void ct_rwlock_acquire_read(ct_rwlock *rwlock);
+
+/**
+ * @brief Take the lock for reading, waiting at most @p timeout seconds.
+ *
+ * @param rwlock The lock.
+ * @param timeout Seconds to wait, 0 (never blocks), or #CT_FOREVER.
+ * @return #CT_OK when held for reading; #CT_ETIMEDOUT when the time ran out;
+ *         #CT_EINVAL for a negative (other than #CT_FOREVER) or NaN timeout;
+ *         #CT_EOVERFLOW for a timeout above #CT_TIMEOUT_MAX.
+ * @par Python
+ * None. Like pthread_rwlock_timedrdlock, with Python's timeout rules.
+ */
+CT_API int  ct_rwlock_acquire_read_timeout(ct_rwlock *rwlock, double timeout);
+
+/**
+ * @brief Give back one read hold; any thread may release it.
+ *
+ * @param rwlock The lock.
+ * @return #CT_OK; #CT_EPERM if no reader holds it (like releasing an unlocked
+ *         Lock: RuntimeError).
+ * @par Python
+ * None. Like CPython's _PyRWMutex_RUnlock, pthread_rwlock_unlock.
+ */
+CT_API int  ct_rwlock_release_read(ct_rwlock *rwlock);
+
+/**
+ * @brief Take the lock for writing (alone), waiting as long as it takes.
+ *
+ * @param rwlock The lock.
+ * @par Python
+ * None. Like CPython's _PyRWMutex_Lock, pthread_rwlock_wrlock.
+ */
+CT_API void ct_rwlock_acquire_write(ct_rwlock *rwlock);
+
+/**
+ * @brief Take the lock for writing, waiting at most @p timeout seconds.
+ *
+ * @param rwlock The lock.
+ * @param timeout Seconds to wait, 0 (never blocks), or #CT_FOREVER.
+ * @return #CT_OK when held for writing; #CT_ETIMEDOUT when the time ran out;
+ *         #CT_EINVAL for a negative (other than #CT_FOREVER) or NaN timeout;
+ *         #CT_EOVERFLOW for a timeout above #CT_TIMEOUT_MAX.
+ * @par Python
+ * None. Like pthread_rwlock_timedwrlock, with Python's timeout rules.
+ */
+CT_API int  ct_rwlock_acquire_write_timeout(ct_rwlock *rwlock, double timeout);
+
+/**
+ * @brief Give back the write hold; any thread may release it.
+ *
+ * @param rwlock The lock.
+ * @return #CT_OK; #CT_EPERM if it is not held for writing.
+ * @par Python
+ * None. Like CPython's _PyRWMutex_Unlock, pthread_rwlock_unlock.
+ */
+CT_API int  ct_rwlock_release_write(ct_rwlock *rwlock);
+
+/* The inline fast paths, like ct_lock's. Each first guesses the word (free;
+ * one reader and nobody parked) and lets a failed compare-and-swap read it:
+ * then a reader comes in while no writer holds or waits, and a reader that is
+ * not the last one out leaves. A writer takes and gives back a free lock.
+ * Everything else, CT_EPERM included, is the exported function's. */
+#if !defined(CT_NO_INLINE) && !defined(CT_BUILDING) && defined(CT__CAS_U64)
+static inline void ct__rwlock_acquire_read_inline(ct_rwlock *rwlock)
+{
+    uint64_t v = 0;
+    if (CT__CAS_U64(&rwlock->word, v, (uint64_t)CT__RW_READER, CT__ACQUIRE)) return;
+    if ((v & (CT__RW_WRITER | CT__RW_WRITERS_PARKED)) ||
+        !CT__CAS_U64(&rwlock->word, v, v + CT__RW_READER, CT__ACQUIRE))
+        (ct_rwlock_acquire_read)(rwlock);
+}
+static inline int ct__rwlock_release_read_inline(ct_rwlock *rwlock)
+{
+    uint64_t v = CT__RW_READER;
+    if (CT__CAS_U64(&rwlock->word, v, (uint64_t)0, CT__RELEASE)) return CT_OK;
+    if (v >= 2 * CT__RW_READER && CT__CAS_U64(&rwlock->word, v, v - CT__RW_READER, CT__RELEASE))
+        return CT_OK;
+    return (ct_rwlock_release_read)(rwlock);
+}
+static inline void ct__rwlock_acquire_write_inline(ct_rwlock *rwlock)
+{
+    uint64_t expected = 0;
+    if (!CT__CAS_U64(&rwlock->word, expected, (uint64_t)CT__RW_WRITER, CT__ACQUIRE))
+        (ct_rwlock_acquire_write)(rwlock);
+}
+static inline int ct__rwlock_release_write_inline(ct_rwlock *rwlock)
+{
+    uint64_t expected = CT__RW_WRITER;
+    if (CT__CAS_U64(&rwlock->word, expected, (uint64_t)0, CT__RELEASE)) return CT_OK;
+    return (ct_rwlock_release_write)(rwlock);
+}
+#  define ct_rwlock_acquire_read(rwlock) ct__rwlock_acquire_read_inline(rwlock)
+#  define ct_rwlock_release_read(rwlock) ct__rwlock_release_read_inline(rwlock)
+#  define ct_rwlock_acquire_write(rwlock) ct__rwlock_acquire_write_inline(rwlock)
+#  define ct_rwlock_release_write(rwlock) ct__rwlock_release_write_inline(rwlock)
+#endif
+
+/* ct_once's byte: 0 not done, CT__ONCE_RUNNING while a call of fn runs,
+ * CT__ONCE_PARKED when callers wait for it, CT__ONCE_DONE once fn returned 0. */
+/** @brief A once flag for ct_call_once(): plain memory, one byte. */
+typedef struct ct_once {
+    unsigned char v;     /**< Not done, running, callers parked, done (CT__ONCE_*). */
+} ct_once;
+/** @brief Static initializer of a ::ct_once not done yet. */
+#define CT_ONCE_INIT { 0 }
+#define CT__ONCE_RUNNING 1u
+#define CT__ONCE_PARKED 2u
+#define CT__ONCE_DONE 4u
+
+/**
+ * @brief Run fn(arg) unless a call of it has already returned 0.
+ *
+ * Callers that arrive while fn runs wait for it. If fn fails (returns
+ * non-zero), the once stays not done and the next caller, a waiting one
+ * included, runs fn again. fn must not call ct_call_once on the same once (it
+ * would wait for itself).
+ * @param once The flag, #CT_ONCE_INIT.
+ * @param fn The function; returns 0 on success.
+ * @param arg Passed to fn.
+ * @return #CT_OK once fn has returned 0, in this call or an earlier one (every
+ *         write fn made is then visible to the caller); otherwise the non-zero
+ *         value that fn returned in this call.
+ * @par Python
+ * None: a module-level `if not done: with lock: ...` idiom. Like C11
+ * call_once, pthread_once (which cannot fail), CPython's _PyOnceFlag_CallOnce.
+ */
+CT_API int  ct_call_once(ct_once *once, int (*fn)(void *arg), void *arg);
+
+/**
+ * @brief Whether a call of the once's fn has returned 0.
+ *
+ * One acquire load: after true, every write fn made is visible.
+ * @param once The flag.
+ * @return true once fn has returned 0, false before.
+ * @par Python
+ * None (pthread_once has none either); CPython's _PyOnceFlag is read the same way.
+ */
+CT_API bool ct_once_done(const ct_once *once);
+
+CT_API int  ct__call_once_slow(ct_once *once, int (*fn)(void *arg), void *arg);
+
+/* The once's done path, inline like ct_lock's fast path; taking the address
+ * of ct_call_once or ct_once_done still gives the exported function. */
+#if !defined(CT_NO_INLINE) && !defined(CT_BUILDING) && defined(CT__LOAD_BYTE)
+static inline bool ct__once_done_inline(const ct_once *once)
+{
+    return CT__LOAD_BYTE(&once->v, CT__ACQUIRE) == CT__ONCE_DONE;
+}
+static inline int ct__call_once_inline(ct_once *once, int (*fn)(void *arg), void *arg)
+{
+    if (ct__once_done_inline(once)) return CT_OK;
+    return ct__call_once_slow(once, fn, arg);
+}
+#  define ct_once_done(once) ct__once_done_inline(once)
+#  define ct_call_once(once, fn, arg) ct__call_once_inline(once, fn, arg)
+#endif
 
 /* ---------------------------------------------------------------- Condition */
 /**

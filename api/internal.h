@@ -56,6 +56,12 @@ int ct__park(const void *key, int64_t deadline, bool (*validate)(void *ctx),
  * that comes within microseconds without either side entering the OS. */
 bool ct__poll(bool (*done)(const void *arg), const void *arg, int64_t limit_ns, int64_t deadline);
 
+/* ct__poll, but only while fewer threads poll this way than there are other
+ * processors (false at once otherwise): with more threads than cores, a
+ * poller would take the processor from the very thread it waits for. */
+bool ct__poll_spare_cpu(bool (*done)(const void *arg), const void *arg, int64_t limit_ns,
+                        int64_t deadline);
+
 /* ct__park, but queued ahead of every thread parked on key: for a woken
  * thread that lost the race and goes back to the place it had. */
 int ct__park_first(const void *key, int64_t deadline, bool (*validate)(void *ctx), void *ctx,
@@ -80,6 +86,15 @@ bool ct__waking(const void *key);
  * only if the woken thread clears the mark after this call, and so sees that
  * change when it looks at the word afterwards. */
 bool ct__still_waking(const void *key);
+
+/* Wake the threads parked on key that a primitive picks, all in one look at
+ * the queue, under the bucket lock: survey(arg, waiter) sees every waiter on
+ * key, oldest first, then survey(arg, NULL) once (where the primitive updates
+ * its word, knowing who waits); then pick(arg, waiter) sees each waiter again
+ * and returns its token, or CT__LEAVE_PARKED to leave it parked. Returns how
+ * many were woken. */
+size_t ct__unpark_picked(const void *key, void (*survey)(void *arg, const ct__waiter *waiter),
+                         uintptr_t (*pick)(void *arg, const ct__waiter *waiter), void *arg);
 
 /* Whether any thread is parked on key now. */
 bool ct__parked(const void *key);

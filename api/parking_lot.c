@@ -109,6 +109,16 @@ bool ct__poll(bool (*done)(const void *arg), const void *arg, int64_t limit_ns, 
     }
 }
 
+bool ct__poll_spare_cpu(bool (*done)(const void *arg), const void *arg, int64_t limit_ns,
+                        int64_t deadline)
+{
+    bool seen;
+    if (!start_spinning()) return false;
+    seen = ct__poll(done, arg, limit_ns, deadline);
+    ct_fetch_add_size(&spinners, (size_t)-1);
+    return seen;
+}
+
 static bool dequeued(const void *self)
 {
     return !ct_load_u8((const unsigned char *)&((const ct__waiter *)self)->queued);
@@ -119,9 +129,7 @@ static bool dequeued(const void *self)
  * once, so a thread that saw it finds its permit waiting. */
 static void wait_for_unpark(ct__waiter *self, int64_t deadline)
 {
-    if (!start_spinning()) return;
-    ct__poll(dequeued, self, NOTIFY_SPIN_NS, deadline);
-    ct_fetch_add_size(&spinners, (size_t)-1);
+    (void)ct__poll_spare_cpu(dequeued, self, NOTIFY_SPIN_NS, deadline);
 }
 
 static int park(const void *key, int64_t deadline, bool (*validate)(void *ctx),
@@ -233,6 +241,27 @@ bool ct__still_waking(const void *key)
     return ct_cas_ptr(&bucket_for(key)->waking, &expected, expected);
 }
 
+/* Wake outside the bucket lock; a woken waiter may return (and its node
+ * vanish) as soon as its parker is woken, so read next first. */
+static void wake_list(ct__waiter *woken)
+{
+    ct__waiter *w, *next;
+    for (w = woken; w; w = next) {
+        next = w->next;
+        ctb_parker_wake(w->parker);
+    }
+}
+
+/* Take w off the queue with token and append it to the list *tail ends. */
+static void take(bucket *b, ct__waiter *w, uintptr_t token, ct__waiter ***tail)
+{
+    dequeue(b, w);
+    w->token = token;
+    w->next = NULL;
+    **tail = w;
+    *tail = &w->next;
+}
+
 size_t ct__unpark(const void *key, size_t n, uintptr_t token)
 {
     bucket *b = bucket_for(key);
@@ -241,20 +270,32 @@ size_t ct__unpark(const void *key, size_t n, uintptr_t token)
     bucket_lock(b);
     for (w = first_for(b, key, NULL); w && count < n; w = next) {
         next = first_for(b, key, w);
-        dequeue(b, w);
-        w->token = token;
-        w->next = NULL;
-        *tail = w;
-        tail = &w->next;
+        take(b, w, token, &tail);
         count++;
     }
     bucket_unlock(b);
-    /* Wake outside the bucket lock; a woken waiter may return (and its node
-     * vanish) as soon as its parker is woken, so read next first. */
-    for (w = woken; w; w = next) {
-        next = w->next;
-        ctb_parker_wake(w->parker);
+    wake_list(woken);
+    return count;
+}
+
+size_t ct__unpark_picked(const void *key, void (*survey)(void *arg, const ct__waiter *waiter),
+                         uintptr_t (*pick)(void *arg, const ct__waiter *waiter), void *arg)
+{
+    bucket *b = bucket_for(key);
+    ct__waiter *woken = NULL, **tail = &woken, *w, *next;
+    size_t count = 0;
+    bucket_lock(b);
+    for (w = first_for(b, key, NULL); w; w = first_for(b, key, w)) survey(arg, w);
+    survey(arg, NULL);
+    for (w = first_for(b, key, NULL); w; w = next) {
+        uintptr_t token = pick(arg, w);
+        next = first_for(b, key, w);
+        if (token == CT__LEAVE_PARKED) continue;
+        take(b, w, token, &tail);
+        count++;
     }
+    bucket_unlock(b);
+    wake_list(woken);
     return count;
 }
 

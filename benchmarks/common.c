@@ -180,3 +180,24 @@ int bench_pool_workers(void)
     int workers = bench_cpu_count() + 4;
     return workers < 32 ? workers : 32;
 }
+
+/* ------------------------------------------------------------ rwlocks, once */
+
+const rwlock_workload rwlock_mix99 = { { 100, 100 }, 1 };
+const rwlock_workload rwlock_mix90 = { { 100, 100 }, 10 };
+const rwlock_workload rwlock_mix50 = { { 100, 100 }, 50 };
+
+void rwlock_ctx_report(bench_state *s)
+{
+    uint64_t max_wait = 0;
+    lock_ctx_report(s);
+    for (int t = 0; t < bench_threads(s); t++)
+        if (bench_slot_of(t)->max_writer_wait > max_wait) max_wait = bench_slot_of(t)->max_writer_wait;
+    if (max_wait) bench_counter(s, "max_writer_wait_us", (double)max_wait * bench_tick_ns() / 1e3);
+}
+
+int bench_once_fn(void *arg)
+{
+    (void)arg;
+    return 0;
+}

@@ -40,11 +40,12 @@ extern const int bench_threads_4x4[];         /* 8 */
 /* --- per-thread tallies of one run ------------------------------------------
  * count: operations done (written by its thread, read by bench_snapshot);
  * first / last: ticks at the start of the thread's first batch and the end of
- * its latest; max_gap: the longest time between two operations. */
+ * its latest; max_gap: the longest time between two operations;
+ * max_writer_wait: the longest write-lock acquire (read-write lock mixes). */
 typedef struct bench_slot {
     int64_t count;
-    uint64_t first, last, max_gap;
-    unsigned char pad[32];
+    uint64_t first, last, max_gap, max_writer_wait;
+    unsigned char pad[24];
 } BENCH_ALIGNED bench_slot;
 
 bench_slot *bench_slot_of(int thread);
@@ -167,6 +168,108 @@ static inline lock_ctx *lock_ctx_current(void)
         bench_add("rlock_reentry", impl, id##_pairs, id##_held_setup, NULL,          \
                   id##_held_teardown, &lock_tiny, 1000, NULL);                       \
     }
+
+/* --- read-write locks ----------------------------------------------------------
+ * rwlock_read_uncontended / rwlock_write_uncontended: one thread, acquire +
+ * release in one mode. rwlock_mix_<reads>: every thread does reads (a load of
+ * the protected counter) and writes (an increment) in that proportion, spread
+ * evenly, with ~100 ns of work inside and after; the run reports throughput,
+ * Jain's index and max_writer_wait_us, the longest single write acquire. */
+typedef struct rwlock_workload {
+    lock_workload work;   /* first: lock_ctx_setup reads it */
+    int writes_per_100;
+} rwlock_workload;
+extern const rwlock_workload rwlock_mix99, rwlock_mix90, rwlock_mix50;
+
+/* Teardown: ops_per_s, jain and max_writer_wait_us. */
+void rwlock_ctx_report(bench_state *s);
+
+/* Whether a thread's count-th operation writes: 37 is coprime to 100, so
+ * every 100 consecutive operations hold exactly writes_per_100 writes. */
+static inline int rwlock_op_writes(int64_t count, int thread, int writes_per_100)
+{
+    return (int)((count * 37 + thread * 11) % 100) < writes_per_100;
+}
+
+#define BENCH_RWLOCK(id, type, init, rdlock, rdunlock, wrlock, wrunlock, destroy)     \
+    static void id##_setup(bench_state *s)                                            \
+    {                                                                                 \
+        init((type *)lock_ctx_setup(s, sizeof(type))->lock);                          \
+    }                                                                                 \
+    static void id##_teardown(bench_state *s)                                         \
+    {                                                                                 \
+        destroy((type *)lock_ctx_current()->lock);                                    \
+        rwlock_ctx_report(s);                                                         \
+    }                                                                                 \
+    static void id##_read_pairs(bench_state *s, int64_t n)                            \
+    {                                                                                 \
+        type *l = (type *)lock_ctx_current()->lock;                                   \
+        (void)s;                                                                      \
+        for (int64_t i = 0; i < n; i++) {                                             \
+            rdlock(l);                                                                \
+            rdunlock(l);                                                              \
+        }                                                                             \
+    }                                                                                 \
+    static void id##_write_pairs(bench_state *s, int64_t n)                           \
+    {                                                                                 \
+        type *l = (type *)lock_ctx_current()->lock;                                   \
+        (void)s;                                                                      \
+        for (int64_t i = 0; i < n; i++) {                                             \
+            wrlock(l);                                                                \
+            wrunlock(l);                                                              \
+        }                                                                             \
+    }                                                                                 \
+    static void id##_mix(bench_state *s, int64_t n)                                   \
+    {                                                                                 \
+        lock_ctx *c = lock_ctx_current();                                             \
+        type *l = (type *)c->lock;                                                    \
+        int thread = bench_thread(s);                                                 \
+        int writes = ((const rwlock_workload *)bench_arg(s))->writes_per_100;         \
+        bench_slot *me = bench_slot_of(thread);                                       \
+        int64_t inside = c->inside, outside = c->outside, count = me->count;          \
+        uint64_t max_wait = me->max_writer_wait;                                      \
+        if (me->first == 0) me->first = bench_ticks();                                \
+        for (int64_t i = 0; i < n; i++) {                                             \
+            if (rwlock_op_writes(count, thread, writes)) {                            \
+                uint64_t start = bench_ticks();                                       \
+                wrlock(l);                                                            \
+                uint64_t waited = bench_ticks() - start;                              \
+                if (waited > max_wait) max_wait = waited;                             \
+                __atomic_store_n(&c->protected_count,                                 \
+                                 __atomic_load_n(&c->protected_count, __ATOMIC_RELAXED) + 1, \
+                                 __ATOMIC_RELAXED);                                   \
+                if (inside) bench_work(inside);                                       \
+                wrunlock(l);                                                          \
+            } else {                                                                  \
+                rdlock(l);                                                            \
+                int64_t seen = __atomic_load_n(&c->protected_count, __ATOMIC_RELAXED); \
+                __asm__ __volatile__("" : : "r"(seen));                               \
+                if (inside) bench_work(inside);                                       \
+                rdunlock(l);                                                          \
+            }                                                                         \
+            if (outside) bench_work(outside);                                         \
+            __atomic_store_n(&me->count, ++count, __ATOMIC_RELAXED);                  \
+        }                                                                             \
+        me->last = bench_ticks();                                                     \
+        me->max_writer_wait = max_wait;                                               \
+    }                                                                                 \
+    static void id##_register(const char *impl)                                      \
+    {                                                                                 \
+        bench_add("rwlock_read_uncontended", impl, id##_read_pairs, id##_setup, NULL, \
+                  id##_teardown, &lock_tiny, 1000, NULL);                             \
+        bench_add("rwlock_write_uncontended", impl, id##_write_pairs, id##_setup,     \
+                  NULL, id##_teardown, &lock_tiny, 1000, NULL);                       \
+        bench_add("rwlock_mix_99", impl, id##_mix, id##_setup, bench_snapshot,        \
+                  id##_teardown, &rwlock_mix99, 64, bench_threads_contended);         \
+        bench_add("rwlock_mix_90", impl, id##_mix, id##_setup, bench_snapshot,        \
+                  id##_teardown, &rwlock_mix90, 64, bench_threads_contended);         \
+        bench_add("rwlock_mix_50", impl, id##_mix, id##_setup, bench_snapshot,        \
+                  id##_teardown, &rwlock_mix50, 64, bench_threads_contended);         \
+    }
+
+/* --- once ----------------------------------------------------------------------
+ * once_done: the call on a once whose function has already run (setup runs it). */
+int bench_once_fn(void *arg);   /* the once's function: returns 0 */
 
 #ifdef __cplusplus
 }

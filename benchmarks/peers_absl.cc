@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-// Abseil peers: absl::Mutex and absl::CondVar. Built only where CMake finds absl.
+// Abseil peers: absl::Mutex (reader locks too) and absl::CondVar. Built only where CMake finds absl.
 #include "common.h"
 
 #include <absl/synchronization/mutex.h>
@@ -15,6 +15,10 @@ inline void unlock(absl::Mutex *m) { m->Unlock(); }
 
 typedef absl::Mutex absl_mutex;
 BENCH_LOCK(abslmutex, absl_mutex, construct, lock, unlock, destroy)
+
+inline void reader_lock(absl::Mutex *m) { m->ReaderLock(); }
+inline void reader_unlock(absl::Mutex *m) { m->ReaderUnlock(); }
+BENCH_RWLOCK(abslrw, absl_mutex, construct, reader_lock, reader_unlock, lock, unlock, destroy)
 
 struct turns {
     BENCH_ALIGNED absl::Mutex mutex;
@@ -53,6 +57,7 @@ void condition_pingpong_teardown(bench_state *s)
 BENCH_REGISTER(register_absl)
 {
     abslmutex_register("absl_mutex");
+    abslrw_register("absl_mutex");
     bench_add("pingpong_condition", "absl_condvar", condition_pingpong, condition_pingpong_setup,
               nullptr, condition_pingpong_teardown, nullptr, 64, bench_threads_pair);
     bench_size("absl::Mutex", sizeof(absl::Mutex));

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-// C++ standard library peers: std::mutex, std::recursive_mutex,
-// std::condition_variable and std::thread, through the same bodies as the C rows.
+// C++ standard library peers: std::mutex, std::recursive_mutex, std::shared_mutex,
+// std::call_once, std::condition_variable and std::thread, through the same bodies as the C rows.
 #include "common.h"
 
 #include <condition_variable>
 #include <mutex>
 #include <new>
+#include <shared_mutex>
 #include <thread>
 
 namespace {
@@ -22,6 +23,25 @@ BENCH_LOCK(stdmutex, std_mutex, construct<std_mutex>, lock<std_mutex>, unlock<st
            destroy<std_mutex>)
 BENCH_RLOCK(stdrmutex, std_recursive_mutex, construct<std_recursive_mutex>,
             lock<std_recursive_mutex>, unlock<std_recursive_mutex>, destroy<std_recursive_mutex>)
+
+typedef std::shared_mutex std_shared_mutex;
+inline void lock_shared(std_shared_mutex *m) { m->lock_shared(); }
+inline void unlock_shared(std_shared_mutex *m) { m->unlock_shared(); }
+
+BENCH_RWLOCK(stdshared, std_shared_mutex, construct<std_shared_mutex>, lock_shared, unlock_shared,
+             lock<std_shared_mutex>, unlock<std_shared_mutex>, destroy<std_shared_mutex>)
+
+std::once_flag once;
+
+void once_setup(bench_state *)
+{
+    std::call_once(once, [] {});
+}
+
+void once_done(bench_state *, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++) std::call_once(once, [] {});
+}
 
 struct turns {
     BENCH_ALIGNED std::mutex mutex;
@@ -65,6 +85,9 @@ BENCH_REGISTER(register_cxx)
 {
     stdmutex_register("std_mutex");
     stdrmutex_register("std_recursive_mutex");
+    stdshared_register("std_shared_mutex");
+    bench_add("once_done", "std_call_once", once_done, once_setup, nullptr, nullptr, nullptr, 1000,
+              nullptr);
     bench_add("pingpong_condition", "std_condition_variable", condition_pingpong,
               condition_pingpong_setup, nullptr, condition_pingpong_teardown, nullptr, 64,
               bench_threads_pair);
@@ -72,4 +95,5 @@ BENCH_REGISTER(register_cxx)
               nullptr, 1, nullptr);
     bench_size("std::mutex", sizeof(std::mutex));
     bench_size("std::condition_variable", sizeof(std::condition_variable));
+    bench_size("std::shared_mutex", sizeof(std::shared_mutex));
 }

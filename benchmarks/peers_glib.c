@@ -10,6 +10,8 @@
 BENCH_LOCK(gmutex, GMutex, g_mutex_init, g_mutex_lock, g_mutex_unlock, g_mutex_clear)
 BENCH_RLOCK(grecmutex, GRecMutex, g_rec_mutex_init, g_rec_mutex_lock, g_rec_mutex_unlock,
             g_rec_mutex_clear)
+BENCH_RWLOCK(grwlock, GRWLock, g_rw_lock_init, g_rw_lock_reader_lock, g_rw_lock_reader_unlock,
+             g_rw_lock_writer_lock, g_rw_lock_writer_unlock, g_rw_lock_clear)
 
 /* ----------------------------------------------------------- GCond events */
 
@@ -357,6 +359,7 @@ BENCH_REGISTER(register_glib)
 {
     gmutex_register("glib_gmutex");
     grecmutex_register("glib_grecmutex");
+    grwlock_register("glib_grwlock");
 
     bench_add("pingpong_event", "glib_gcond", event_pingpong, event_pingpong_setup, NULL,
               event_pingpong_teardown, NULL, 64, bench_threads_pair);

@@ -25,6 +25,29 @@ BENCH_LOCK(pmutex, pthread_mutex_t, mutex_default_init, pthread_mutex_lock, pthr
 BENCH_RLOCK(prmutex, pthread_mutex_t, mutex_recursive_init, pthread_mutex_lock,
             pthread_mutex_unlock, pthread_mutex_destroy)
 
+/* -------------------------------------------------------- rwlock, once */
+
+static void rwlock_default_init(pthread_rwlock_t *l) { pthread_rwlock_init(l, NULL); }
+
+BENCH_RWLOCK(prwlock, pthread_rwlock_t, rwlock_default_init, pthread_rwlock_rdlock,
+             pthread_rwlock_unlock, pthread_rwlock_wrlock, pthread_rwlock_unlock,
+             pthread_rwlock_destroy)
+
+static pthread_once_t once_control = PTHREAD_ONCE_INIT;
+static void once_nothing(void) {}
+
+static void once_setup(bench_state *s)
+{
+    (void)s;
+    pthread_once(&once_control, once_nothing);
+}
+
+static void once_done(bench_state *s, int64_t n)
+{
+    (void)s;
+    for (int64_t i = 0; i < n; i++) pthread_once(&once_control, once_nothing);
+}
+
 /* ---------------------------------------------------------- cond "events"
  * Python's Event as a C programmer writes it: a flag under a mutex. */
 
@@ -322,6 +345,8 @@ BENCH_REGISTER(register_posix)
 {
     pmutex_register("pthread_mutex");
     prmutex_register("pthread_mutex_recursive");
+    prwlock_register("pthread_rwlock");
+    bench_add("once_done", "pthread_once", once_done, once_setup, NULL, NULL, NULL, 1000, NULL);
 
     bench_add("pingpong_event", "pthread_cond", cond_event_pingpong, cond_event_pingpong_setup,
               NULL, cond_event_pingpong_teardown, NULL, 64, bench_threads_pair);
@@ -349,4 +374,6 @@ BENCH_REGISTER(register_posix)
     bench_size("pthread_mutex_t", sizeof(pthread_mutex_t));
     bench_size("pthread_cond_t", sizeof(pthread_cond_t));
     bench_size("sem_t", sizeof(sem_t));
+    bench_size("pthread_rwlock_t", sizeof(pthread_rwlock_t));
+    bench_size("pthread_once_t", sizeof(pthread_once_t));
 }

@@ -37,6 +37,15 @@ SUITES = {
                            "lower"),
     "pingpong_condition": ("Condition ping-pong between two threads (round trip)", "round_trip", "ns",
                            "lower"),
+    "rwlock_read_uncontended": ("RWLock read acquire + release, one thread", "time", "ns", "lower"),
+    "rwlock_write_uncontended": ("RWLock write acquire + release, one thread", "time", "ns", "lower"),
+    "rwlock_mix_99": ("RWLock, 99% reads / 1% writes, ~100 ns inside and ~100 ns outside",
+                      "ops_per_s", "Mops/s", "higher"),
+    "rwlock_mix_90": ("RWLock, 90% reads / 10% writes, ~100 ns inside and ~100 ns outside",
+                      "ops_per_s", "Mops/s", "higher"),
+    "rwlock_mix_50": ("RWLock, 50% reads / 50% writes, ~100 ns inside and ~100 ns outside",
+                      "ops_per_s", "Mops/s", "higher"),
+    "once_done": ("call_once on a once already done", "time", "ns", "lower"),
     "idle_event_set": ("Event.set with nobody waiting", "time", "ns", "lower"),
     "idle_condition_notify": ("Condition.notify with nobody waiting", "time", "ns", "lower"),
     "idle_semaphore_release": ("Semaphore.release with nobody waiting", "time", "ns", "lower"),
@@ -81,8 +90,8 @@ def load_bench(path):
         m = re.search(r"threads:(\d+)", b["run_name"])
         threads = int(m.group(1)) if m else 1
         entry = {"time": to_ns(b["real_time"], b["time_unit"])}
-        for key in ("ops_per_s", "jain", "max_wait_us", "round_trips_per_s", "items_per_s",
-                    "tasks_per_s"):
+        for key in ("ops_per_s", "jain", "max_wait_us", "max_writer_wait_us", "round_trips_per_s",
+                    "items_per_s", "tasks_per_s"):
             if key in b:
                 entry[key] = b[key]
         if "round_trips_per_s" in entry:
@@ -151,8 +160,11 @@ def suite_table(runs, suite):
              f"({'≤' if better == 'lower' else '≥'} 1 means cthreading is as fast or faster).", ""]
     head = (["threads"] if multi else []) + [f"{i}" for i in impls] + [f"÷ {p}" for p in peers]
     contended = suite.startswith("lock_contended")
+    mix = suite.startswith("rwlock_mix")
     if contended:
         head += ["Jain (ct)", "max wait ms (ct)"]
+    if mix:
+        head += ["Jain (ct)", "longest writer wait ms (ct)"]
     lines.append("| " + " | ".join(head) + " |")
     lines.append("|" + "---|" * len(head))
     for t in threads:
@@ -164,6 +176,11 @@ def suite_table(runs, suite):
             entry = runs.get((suite, CT, t), {})
             row.append(f"{entry['jain']:.3f}" if "jain" in entry else "—")
             row.append(f"{entry['max_wait_us'] / 1e3:.2f}" if "max_wait_us" in entry else "—")
+        if mix:
+            entry = runs.get((suite, CT, t), {})
+            row.append(f"{entry['jain']:.3f}" if "jain" in entry else "—")
+            row.append(f"{entry['max_writer_wait_us'] / 1e3:.2f}" if "max_writer_wait_us" in entry
+                       else "—")
         lines.append("| " + " | ".join(row) + " |")
     lines.append("")
     return lines
@@ -262,6 +279,8 @@ def targets(runs, context, strace_verdict):
         check(f"`{suite}` longest wait ≤ 10 ms", "—" if wait_max is None else f"{wait_max:.2f} ms",
               wait_max is not None and wait_max <= 10)
 
+    rwlock_targets(runs, check)
+
     for suite, peer in (("pingpong_event", "pthread_cond"), ("pingpong_event", "sem_t"),
                         ("pingpong_semaphore", "sem_t"), ("pingpong_condition", "pthread_cond")):
         r, text = pair(suite, peer)
@@ -284,11 +303,41 @@ def targets(runs, context, strace_verdict):
     r, text = pair("pool_round_trip", "glib_gthreadpool")
     check("`pool_round_trip` ≤ 1.0 × glib_gthreadpool (time)", text, r is not None and r <= 1.0)
 
-    for name, limit in (("ct_lock", 1), ("ct_event", 4), ("ct_semaphore", 16), ("ct_rlock", 16)):
+    for name, limit in (("ct_lock", 1), ("ct_event", 4), ("ct_semaphore", 16), ("ct_rlock", 16),
+                        ("ct_rwlock", 8), ("ct_once", 8)):
         size = context.get(f"size.{name}")
         check(f"sizeof({name}) ≤ {limit}", f"{size} bytes" if size else "—",
               size is not None and int(size) <= limit)
     return out
+
+
+def rwlock_targets(runs, check):
+    """The read-write lock's targets: an uncontended read as cheap as the floor
+    for a lock that can sleep, every mix at least the best peer, and no writer
+    waiting more than 10 ms."""
+    a = value(runs, "rwlock_read_uncontended", CT)
+    b = value(runs, "lock_uncontended", "cas_release_floor")
+    r = ratio(a, b)
+    check("uncontended RWLock read acquire+release ≤ 1.05 × cas_release_floor",
+          f"{fmt_ratio(r)} ({fmt(a)} vs {fmt(b)} ns)", r is not None and r <= 1.05)
+    worst, worst_at, wait_max, wait_at = None, "", None, ""
+    for suite in ("rwlock_mix_99", "rwlock_mix_90", "rwlock_mix_50"):
+        peers = [i for i in impls_of(runs, suite) if i != CT]
+        for t in threads_of(runs, suite):
+            v = value(runs, suite, CT, t)
+            best_peer = max(peers, key=lambda p: value(runs, suite, p, t) or 0, default=None)
+            best = value(runs, suite, best_peer, t) if best_peer else None
+            if v is not None and best:
+                if worst is None or v / best < worst:
+                    worst = v / best
+                    worst_at = f" in `{suite}` at {t} threads ({fmt(v)} vs {best_peer} {fmt(best)} Mops/s)"
+            e = runs.get((suite, CT, t), {})
+            if "max_writer_wait_us" in e and (wait_max is None or e["max_writer_wait_us"] / 1e3 > wait_max):
+                wait_max, wait_at = e["max_writer_wait_us"] / 1e3, f" in `{suite}` at {t} threads"
+    check("every RWLock mix (99/90/50% reads) at every thread count ≥ best peer (lowest ct/best)",
+          fmt_ratio(worst) + worst_at, worst is not None and worst >= 1.0)
+    check("RWLock mixes: longest writer wait ≤ 10 ms",
+          "—" if wait_max is None else f"{wait_max:.2f} ms{wait_at}", wait_max is not None and wait_max <= 10)
 
 
 # ----------------------------------------------------------------------- svg

@@ -14,6 +14,26 @@ static void ct_rlock_nothing(ct_rlock *rlock) { (void)rlock; }
 BENCH_LOCK(ctlock, ct_lock, ct_lock_init, ct_lock_acquire, ct_lock_release, ct_lock_nothing)
 BENCH_RLOCK(ctrlock, ct_rlock, ct_rlock_init, ct_rlock_acquire, ct_rlock_release, ct_rlock_nothing)
 
+/* ------------------------------------------------------- read-write lock, once */
+
+static void ct_rwlock_nothing(ct_rwlock *rwlock) { (void)rwlock; }
+
+BENCH_RWLOCK(ctrwlock, ct_rwlock, ct_rwlock_init, ct_rwlock_acquire_read, ct_rwlock_release_read,
+             ct_rwlock_acquire_write, ct_rwlock_release_write, ct_rwlock_nothing)
+
+static void once_setup(bench_state *s)
+{
+    ct_once *once = (ct_once *)bench_shared(sizeof *once);
+    if (ct_call_once(once, bench_once_fn, NULL) != CT_OK) bench_fail(s, "ct_call_once failed");
+}
+
+static void once_done(bench_state *s, int64_t n)
+{
+    ct_once *once = (ct_once *)bench_shared_current();
+    for (int64_t i = 0; i < n; i++)
+        if (ct_call_once(once, bench_once_fn, NULL) != CT_OK) bench_fail(s, "ct_call_once failed");
+}
+
 /* -------------------------------------------------------------- ping-pong
  * Thread 0 sends, thread 1 answers: one operation is one round trip. */
 
@@ -288,6 +308,8 @@ BENCH_REGISTER(register_cthreading)
     const char *me = "cthreading";
     ctlock_register(me);
     ctrlock_register(me);
+    ctrwlock_register(me);
+    bench_add("once_done", me, once_done, once_setup, NULL, NULL, NULL, 1000, NULL);
 
     bench_add("pingpong_event", me, event_pingpong, event_pingpong_setup, NULL,
               pingpong_teardown, NULL, 64, bench_threads_pair);
@@ -318,6 +340,8 @@ BENCH_REGISTER(register_cthreading)
 
     bench_size("ct_lock", sizeof(ct_lock));
     bench_size("ct_rlock", sizeof(ct_rlock));
+    bench_size("ct_rwlock", sizeof(ct_rwlock));
+    bench_size("ct_once", sizeof(ct_once));
     bench_size("ct_event", sizeof(ct_event));
     bench_size("ct_semaphore", sizeof(ct_semaphore));
     bench_size("ct_condition", sizeof(ct_condition));
