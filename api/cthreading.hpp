@@ -4,9 +4,10 @@
  * @brief C++11 wrappers: the locks as std Lockables, and RAII handles.
  *
  * Header-only and thin: each class holds the C object (or handle) and nothing
- * else. ct::mutex (alias ct::lock) and ct::rlock are Lockable and TimedLockable,
- * so std::lock_guard, std::unique_lock, std::lock and std::scoped_lock work with
- * them. No exceptions are thrown: a call the C API refuses as misuse (releasing
+ * else. ct::mutex (alias ct::lock), ct::rlock and ct::rwlock (for writing) are
+ * Lockable and TimedLockable, so std::lock_guard, std::unique_lock, std::lock
+ * and std::scoped_lock work with them; ct::rwlock is also SharedTimedLockable,
+ * for std::shared_lock (C++14). No exceptions are thrown: a call the C API refuses as misuse (releasing
  * a lock that is not held, waiting on a condition without its lock) aborts the
  * process with a message, as using a std::mutex wrongly is undefined.
  *
@@ -85,12 +86,22 @@ struct rlock_calls {
     static int acquire_timeout(ct_rlock *rlock, double timeout) noexcept { return ct_rlock_acquire_timeout(rlock, timeout); }
     static int release(ct_rlock *rlock) noexcept { return ct_rlock_release(rlock); }
 };
+struct rwlock_write_calls {
+    typedef ct_rwlock native_type;
+    static void acquire(ct_rwlock *rwlock) noexcept { ct_rwlock_acquire_write(rwlock); }
+    static int acquire_timeout(ct_rwlock *rwlock, double timeout) noexcept
+    {
+        return ct_rwlock_acquire_write_timeout(rwlock, timeout);
+    }
+    static int release(ct_rwlock *rwlock) noexcept { return ct_rwlock_release_write(rwlock); }
+};
 
 } // namespace detail
 
 /**
  * @brief A C lock as a std Lockable and TimedLockable: what ct::mutex and ct::rlock share.
- * @tparam Calls The C functions of the lock type (detail::lock_calls, detail::rlock_calls).
+ * @tparam Calls The C functions of the lock type (detail::lock_calls, detail::rlock_calls,
+ *         detail::rwlock_write_calls).
  */
 template <class Calls>
 class basic_lock {
@@ -178,6 +189,55 @@ public:
      * @return true when held.
      */
     bool locked() const noexcept { return ct_rlock_locked(native_handle()); }
+};
+
+/**
+ * @brief A read-write lock (::ct_rwlock) as a std Lockable for writers and a
+ * SharedTimedLockable for readers: std::unique_lock or std::lock_guard take
+ * it for writing, std::shared_lock (C++14) for reading.
+ *
+ * Writers are preferred; a thread that takes the read lock again while a
+ * writer waits can deadlock (see ct_rwlock_acquire_read()).
+ */
+class rwlock : public basic_lock<detail::rwlock_write_calls> {
+public:
+    /** @brief A free read-write lock; constexpr. */
+    constexpr rwlock() noexcept {}
+
+    /** @brief Acquire for reading, waiting as long as it takes (ct_rwlock_acquire_read()). */
+    void lock_shared() noexcept { ct_rwlock_acquire_read(native_handle()); }
+    /**
+     * @brief Acquire for reading if that needs no waiting.
+     * @return true when acquired.
+     */
+    bool try_lock_shared() noexcept { return ct_rwlock_acquire_read_timeout(native_handle(), 0) == CT_OK; }
+    /**
+     * @brief Acquire for reading within a duration (ct_rwlock_acquire_read_timeout()).
+     * @param timeout How long to wait.
+     * @return true when acquired.
+     */
+    template <class Rep, class Period>
+    bool try_lock_shared_for(const std::chrono::duration<Rep, Period> &timeout) noexcept
+    {
+        return detail::acquired(ct_rwlock_acquire_read_timeout(native_handle(), detail::seconds(timeout)),
+                                "ct_rwlock_acquire_read_timeout");
+    }
+    /**
+     * @brief Acquire for reading before a time point.
+     * @param deadline When to give up.
+     * @return true when acquired.
+     */
+    template <class Clock, class Duration>
+    bool try_lock_shared_until(const std::chrono::time_point<Clock, Duration> &deadline) noexcept
+    {
+        return detail::acquired(ct_rwlock_acquire_read_timeout(native_handle(), detail::seconds_until(deadline)),
+                                "ct_rwlock_acquire_read_timeout");
+    }
+    /** @brief Release a read hold (ct_rwlock_release_read()); aborts if no reader holds it. */
+    void unlock_shared() noexcept
+    {
+        detail::check(ct_rwlock_release_read(native_handle()), "ct_rwlock_release_read");
+    }
 };
 
 /**

@@ -2,7 +2,7 @@
 /* The C++ wrappers (cthreading.hpp) with the standard library's lock
  * utilities, and the C header used from C++ (its inline fast path included).
  * Built twice, as C++11 (conformance_cxx11) and C++17 (conformance_cxx17,
- * which adds std::scoped_lock). */
+ * which adds std::scoped_lock and std::shared_lock). */
 #include <cthreading.hpp>
 
 #include "harness.h"
@@ -11,6 +11,9 @@
 #include <chrono>
 #include <mutex>
 #include <string>
+#if __cplusplus >= 201402L
+#  include <shared_mutex>
+#endif
 
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
@@ -150,6 +153,78 @@ TEST(several_locks_at_once)
     CHECK_EQ(counter, 4000);
     CHECK(!a.locked());
     CHECK(!b.locked());
+}
+
+// A read hold, through std::shared_lock where the standard has it (C++14).
+class read_hold {
+public:
+    explicit read_hold(ct::rwlock &rwlock)
+#if __cplusplus >= 201402L
+        : hold_(rwlock) {}
+#else
+        : rwlock_(rwlock) { rwlock_.lock_shared(); }
+    ~read_hold() { rwlock_.unlock_shared(); }
+#endif
+private:
+#if __cplusplus >= 201402L
+    std::shared_lock<ct::rwlock> hold_;
+#else
+    ct::rwlock &rwlock_;
+#endif
+};
+
+// Writers keep two halves equal under the write lock; readers never see them differ.
+TEST(rwlock_readers_and_writers)
+{
+    ct::rwlock rwlock;
+    long first = 0, second = 0;
+    std::atomic<int> torn(0);
+    {
+        ct::thread threads[THREADS];
+        for (int i = 0; i < THREADS; i++) {
+            CHECK_EQ(threads[i].start([&, i] {
+                for (int n = 0; n < 5000; n++) {
+                    if ((n + i) % 4 == 0) {
+                        std::lock_guard<ct::rwlock> write(rwlock);
+                        first++;
+                        second++;
+                    } else {
+                        read_hold read(rwlock);
+                        if (first != second) torn++;
+                    }
+                }
+            }), CT_OK);
+        }
+    }
+    CHECK_EQ(torn.load(), 0);
+    CHECK_EQ(first, 5000L);
+    CHECK_EQ(second, 5000L);
+}
+
+TEST(rwlock_is_shared_timed_lockable)
+{
+    ct::rwlock rwlock;
+    CHECK(rwlock.try_lock_shared());
+    CHECK(rwlock.try_lock_shared_for(milliseconds(1)));   // readers share it
+    steady_clock::time_point start = steady_clock::now();
+    CHECK(!rwlock.try_lock_for(milliseconds(50)));        // a writer waits for them
+    CHECK_MSG(elapsed_since(start) >= 0.045, "try_lock_for returned after %.3f s", elapsed_since(start));
+    rwlock.unlock_shared();
+    rwlock.unlock_shared();
+
+    std::unique_lock<ct::rwlock> write(rwlock, std::defer_lock);
+    CHECK(write.try_lock_until(steady_clock::now() + std::chrono::seconds(30)));
+    CHECK(!rwlock.try_lock_shared());
+    CHECK(!rwlock.try_lock_shared_until(steady_clock::now() + milliseconds(20)));
+    write.unlock();
+#if __cplusplus >= 201402L
+    std::shared_lock<ct::rwlock> read(rwlock, std::defer_lock);
+    CHECK(read.try_lock_for(milliseconds(10)));
+    CHECK(!write.try_lock());
+    read.unlock();
+#endif
+    CHECK(rwlock.try_lock());
+    rwlock.unlock();
 }
 
 TEST(condition_with_lock)
