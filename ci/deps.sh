@@ -11,6 +11,8 @@
 #                              libraries of the qemu stages (aarch64, armhf, i686,
 #                              s390x, riscv64, ppc64le); with --win32, clang's
 #                              mingw-w64 stages need nothing more
+#   bash ci/deps.sh --adopt    + g++, doxygen (docs target), abigail-tools
+#                              (the abi stage), dpkg (the package stage)
 #
 # Nothing is installed, and apt-get is not run at all, when everything is present.
 set -euo pipefail
@@ -18,12 +20,14 @@ set -euo pipefail
 want_win32=0
 want_bench=0
 want_cross=0
+want_adopt=0
 for arg in "$@"; do
   case "$arg" in
     --win32) want_win32=1 ;;
     --bench) want_bench=1 ;;
     --cross) want_cross=1 ;;
-    *) echo "ci/deps.sh: unknown option '$arg' (expected --win32, --bench or --cross)" >&2; exit 2 ;;
+    --adopt) want_adopt=1 ;;
+    *) echo "ci/deps.sh: unknown option '$arg' (expected --win32, --bench, --cross or --adopt)" >&2; exit 2 ;;
   esac
 done
 
@@ -57,6 +61,12 @@ if [[ $have_dpkg == 1 ]]; then
   # clang's Recommends: the sanitizer runtimes and <sanitizer/tsan_interface.h>
   # (the tsan stage; api/tsan.c). Debian 12's clang is clang 14.
   need_package libclang-rt-14-dev
+fi
+need_command g++ g++                   # the C++ conformance tests (clang++ comes with clang)
+if [[ $want_adopt == 1 ]]; then
+  need_command doxygen doxygen         # the docs target
+  need_command abidw abigail-tools     # the abi stage: abidw, abidiff
+  need_command dpkg-deb dpkg           # the package stage: dpkg -i / -r
 fi
 if [[ $want_win32 == 1 ]]; then
   need_command x86_64-w64-mingw32-gcc mingw-w64

@@ -12,6 +12,11 @@
 #   clang     clang, the library with -Weverything (cmake/clang_everything.cmake)
 #   musl      musl libc, statically linked
 #   valgrind  helgrind over the conformance suite (ci/valgrind.sh)
+#   abi       the shared library against the committed ABI baseline
+#             (ci/abi.sh), and the check's own self-test (ci/abi.sh --self-test)
+#   package   cpack -G DEB and -G TGZ; as root, the .deb installed, consumers
+#             built against it with find_package and pkg-config, removed
+#             (ci/package.sh)
 #   win32     Win32 backend cross-compiled with mingw-w64, run under Wine
 #             (only once backend/win32/backend.cmake exists)
 #   win32-clang         the same built by clang --target=x86_64-w64-mingw32
@@ -22,7 +27,9 @@
 #             (ci/toolchains/<cpu>-linux.cmake); CT_PPC64LE=1 adds ppc64le
 #
 # The dev stage also runs the package tests (CTest label "package": install,
-# then build a consumer with find_package and with pkg-config).
+# then build a consumer with find_package and with pkg-config; a FetchContent
+# consumer) and builds the API reference (the docs target: Doxygen, warnings
+# as errors).
 #
 # CT_JOBS (default 2) sets the build and test parallelism. Each stage prints
 # its time: on 2 cores the qemu stages take 30-60 s each, the Wine ones 30-40 s.
@@ -31,8 +38,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 jobs="${CT_JOBS:-2}"
-stages=(dev tsan asan faults portable clang musl valgrind)
-deps_options=(--bench)   # the dev stage builds the benchmarks and runs them once (bench.smoke)
+stages=(dev tsan asan faults portable clang musl valgrind abi package)
+deps_options=(--bench --adopt)   # the dev stage builds the benchmarks and runs them once (bench.smoke)
 if [[ -f backend/win32/backend.cmake ]]; then
   stages+=(win32 win32-clang win32-msvc-atomics)
   deps_options+=(--win32)
@@ -73,6 +80,14 @@ for stage in "${stages[@]}"; do
     echo "==> [$stage] passed in $((SECONDS - stage_started)) s"
     continue
   fi
+  if [[ $stage == abi || $stage == package ]]; then
+    echo "==> [$stage] ci/$stage.sh"
+    CT_JOBS="$jobs" bash "ci/$stage.sh"
+    if [[ $stage == abi ]]; then CT_JOBS="$jobs" bash ci/abi.sh --self-test; fi
+    passed+=("$stage")
+    echo "==> [$stage] passed in $((SECONDS - stage_started)) s"
+    continue
+  fi
   echo "==> [$stage] configure"
   cmake --preset "$stage"
   echo "==> [$stage] build"
@@ -95,6 +110,10 @@ for stage in "${stages[@]}"; do
   fi
   echo "==> [$stage] test"
   ctest --preset "$stage" -j "$jobs" --output-on-failure
+  if [[ $stage == dev ]]; then
+    echo "==> [$stage] the API reference (docs target)"
+    cmake --build --preset "$stage" --target docs
+  fi
   passed+=("$stage")
   echo "==> [$stage] passed in $((SECONDS - stage_started)) s"
 done

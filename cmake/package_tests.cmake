@@ -55,6 +55,10 @@ foreach(variant static shared)
   endforeach()
 endforeach()
 
+# A project taking this tree in with FetchContent (conformance/fetchcontent).
+ct_package_test(fetchcontent fetchcontent fetchcontent)
+set_tests_properties(package.fetchcontent PROPERTIES RESOURCE_LOCK package_build)
+
 # nm -D reads ELF dynamic symbol tables.
 if(CMAKE_NM AND ct_package_elf)
   ct_package_test(exports exports shared)

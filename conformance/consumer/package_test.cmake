@@ -9,6 +9,11 @@
 #              find_package(cthreading), check how it linked, run it
 #   pkgconfig  compile conformance/consumer/main.c with only what pkg-config
 #              says (--static for the static variant), check, run it
+#   fetchcontent  build conformance/fetchcontent, which takes SOURCE_DIR in
+#              with FetchContent (add_subdirectory underneath), run its
+#              consumer, install it into WORK_DIR/fetchcontent/prefix and
+#              check that nothing of cthreading was installed (CT_INSTALL is
+#              off in a subproject)
 #   exports    the shared library exports exactly the functions cthreading.h
 #              declares CT_API: ct_* names, ct__ ones only where the header
 #              declares them (its inline fast path calls them), nothing else;
@@ -134,6 +139,28 @@ elseif(STEP STREQUAL "pkgconfig")
   run(${C_COMPILER} ${consumer_source}/main.c "-DEXPECTED_VERSION=\"${version}\"" ${flags} -o ${exe})
   check_linkage(${exe})
   run_consumer(${exe} ${libdir})
+
+elseif(STEP STREQUAL "fetchcontent")
+  set(build ${variant_dir}/build)
+  set(fetch_prefix ${variant_dir}/prefix)
+  file(REMOVE_RECURSE ${variant_dir})
+  run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/conformance/fetchcontent -B ${build} -G ${GENERATOR}
+      -DCMAKE_C_COMPILER=${C_COMPILER}
+      -DCMAKE_BUILD_TYPE=Release
+      -DCT_SOURCE_DIR=${SOURCE_DIR}
+      -DCMAKE_INSTALL_PREFIX=${fetch_prefix})
+  run(${CMAKE_COMMAND} --build ${build} --config Release --parallel 2)
+  set(exe ${build}/consumer)
+  if(NOT EXISTS ${exe})
+    set(exe ${build}/Release/consumer)
+  endif()
+  run_consumer(${exe} ${build})
+  run(${CMAKE_COMMAND} --install ${build} --config Release)
+  file(GLOB_RECURSE installed RELATIVE ${fetch_prefix} ${fetch_prefix}/*)
+  if(NOT installed MATCHES "^bin/consumer(\\.exe)?$")
+    message(FATAL_ERROR "installing the FetchContent consumer installed more than bin/consumer: ${installed}")
+  endif()
+  message("FetchContent: built and ran the consumer; its install holds only ${installed}")
 
 elseif(STEP STREQUAL "exports")
   find_libdir(libdir)
