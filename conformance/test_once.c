@@ -213,3 +213,21 @@ TEST(exported_functions_by_address)
     CHECK_OK(ct__call_once_slow(&l.once, init, &l));   /* the slow path sees it done too */
     CHECK_EQ(l.runs, 1);
 }
+
+/* The inline entry points by name, as a binding that cannot expand the
+ * header's macros would call them. */
+TEST(inline_entry_points_by_name)
+{
+#if defined(CT__LOAD_BYTE) && !defined(CT_NO_INLINE)
+    lazy l;
+    lazy_init(&l);
+    CHECK(!ct__once_done_inline(&l.once));
+    CHECK_OK(ct__call_once_inline(&l.once, init, &l));
+    CHECK(ct__once_done_inline(&l.once));
+    CHECK_OK(ct__call_once_inline(&l.once, init, &l));
+    CHECK_EQ(l.runs, 1);
+#else
+    ct_test_skip("this build has no inline once path: under ThreadSanitizer or "
+                 "CT_VALGRIND_ANNOTATIONS the header calls the exported functions");
+#endif
+}
