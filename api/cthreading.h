@@ -106,6 +106,9 @@
 /* Clang reads an enum constant here as no value at all: 0 is CT_OK. */
 #define CT__TRY_ACQUIRES(...) CT__THREAD_SAFETY(try_acquire_capability(0, __VA_ARGS__))
 #define CT__TRY_ACQUIRES_SHARED(...) CT__THREAD_SAFETY(try_acquire_shared_capability(0, __VA_ARGS__))
+/* For C++ wrappers (cthreading.hpp) whose try_lock returns true when acquired. */
+#define CT__TRY_ACQUIRES_BOOL() CT__THREAD_SAFETY(try_acquire_capability(true))
+#define CT__TRY_ACQUIRES_SHARED_BOOL() CT__THREAD_SAFETY(try_acquire_shared_capability(true))
 
 /* ThreadSanitizer: when the caller is built with -fsanitize=thread, the lock
  * calls below go to the exported functions, which tell TSan what they do. */

@@ -73,27 +73,28 @@ inline bool acquired(int status, const char *call) noexcept
 
 namespace detail {
 
-/* The C calls behind each lock type, for basic_lock. */
+/* The C calls behind each lock type, for basic_lock. Clang's thread-safety
+ * analysis sees the wrappers (capabilities themselves), not these forwarders. */
 struct lock_calls {
     typedef ct_lock native_type;
-    static void acquire(ct_lock *lock) noexcept { ct_lock_acquire(lock); }
-    static int acquire_timeout(ct_lock *lock, double timeout) noexcept { return ct_lock_acquire_timeout(lock, timeout); }
-    static int release(ct_lock *lock) noexcept { return ct_lock_release(lock); }
+    CT_NO_THREAD_SAFETY_ANALYSIS static void acquire(ct_lock *lock) noexcept { ct_lock_acquire(lock); }
+    CT_NO_THREAD_SAFETY_ANALYSIS static int acquire_timeout(ct_lock *lock, double timeout) noexcept { return ct_lock_acquire_timeout(lock, timeout); }
+    CT_NO_THREAD_SAFETY_ANALYSIS static int release(ct_lock *lock) noexcept { return ct_lock_release(lock); }
 };
 struct rlock_calls {
     typedef ct_rlock native_type;
-    static void acquire(ct_rlock *rlock) noexcept { ct_rlock_acquire(rlock); }
-    static int acquire_timeout(ct_rlock *rlock, double timeout) noexcept { return ct_rlock_acquire_timeout(rlock, timeout); }
-    static int release(ct_rlock *rlock) noexcept { return ct_rlock_release(rlock); }
+    CT_NO_THREAD_SAFETY_ANALYSIS static void acquire(ct_rlock *rlock) noexcept { ct_rlock_acquire(rlock); }
+    CT_NO_THREAD_SAFETY_ANALYSIS static int acquire_timeout(ct_rlock *rlock, double timeout) noexcept { return ct_rlock_acquire_timeout(rlock, timeout); }
+    CT_NO_THREAD_SAFETY_ANALYSIS static int release(ct_rlock *rlock) noexcept { return ct_rlock_release(rlock); }
 };
 struct rwlock_write_calls {
     typedef ct_rwlock native_type;
-    static void acquire(ct_rwlock *rwlock) noexcept { ct_rwlock_acquire_write(rwlock); }
-    static int acquire_timeout(ct_rwlock *rwlock, double timeout) noexcept
+    CT_NO_THREAD_SAFETY_ANALYSIS static void acquire(ct_rwlock *rwlock) noexcept { ct_rwlock_acquire_write(rwlock); }
+    CT_NO_THREAD_SAFETY_ANALYSIS static int acquire_timeout(ct_rwlock *rwlock, double timeout) noexcept
     {
         return ct_rwlock_acquire_write_timeout(rwlock, timeout);
     }
-    static int release(ct_rwlock *rwlock) noexcept { return ct_rwlock_release_write(rwlock); }
+    CT_NO_THREAD_SAFETY_ANALYSIS static int release(ct_rwlock *rwlock) noexcept { return ct_rwlock_release_write(rwlock); }
 };
 
 } // namespace detail
@@ -104,7 +105,7 @@ struct rwlock_write_calls {
  *         detail::rwlock_write_calls).
  */
 template <class Calls>
-class basic_lock {
+class CT__CAPABILITY("mutex") basic_lock {
 public:
     /** @brief The C type inside. */
     typedef typename Calls::native_type native_type;
@@ -115,12 +116,15 @@ public:
     basic_lock &operator=(const basic_lock &) = delete;
 
     /** @brief Acquire, waiting as long as it takes (an RLock's owner adds a level). */
-    void lock() noexcept { Calls::acquire(&native_); }
+    void lock() noexcept CT__ACQUIRES() CT_NO_THREAD_SAFETY_ANALYSIS { Calls::acquire(&native_); }
     /**
      * @brief Acquire if that needs no waiting.
      * @return true when acquired.
      */
-    bool try_lock() noexcept { return Calls::acquire_timeout(&native_, 0) == CT_OK; }
+    bool try_lock() noexcept CT__TRY_ACQUIRES_BOOL() CT_NO_THREAD_SAFETY_ANALYSIS
+    {
+        return Calls::acquire_timeout(&native_, 0) == CT_OK;
+    }
     /**
      * @brief Acquire within a duration (the C _acquire_timeout).
      * @param timeout How long to wait.
@@ -128,6 +132,7 @@ public:
      */
     template <class Rep, class Period>
     bool try_lock_for(const std::chrono::duration<Rep, Period> &timeout) noexcept
+        CT__TRY_ACQUIRES_BOOL() CT_NO_THREAD_SAFETY_ANALYSIS
     {
         return detail::acquired(Calls::acquire_timeout(&native_, detail::seconds(timeout)), "acquire_timeout");
     }
@@ -138,12 +143,16 @@ public:
      */
     template <class Clock, class Duration>
     bool try_lock_until(const std::chrono::time_point<Clock, Duration> &deadline) noexcept
+        CT__TRY_ACQUIRES_BOOL() CT_NO_THREAD_SAFETY_ANALYSIS
     {
         return detail::acquired(Calls::acquire_timeout(&native_, detail::seconds_until(deadline)),
                                 "acquire_timeout");
     }
     /** @brief Release (an RLock: one level); aborts if not held (an RLock: not owned by the caller). */
-    void unlock() noexcept { detail::check(Calls::release(&native_), "release"); }
+    void unlock() noexcept CT__RELEASES() CT_NO_THREAD_SAFETY_ANALYSIS
+    {
+        detail::check(Calls::release(&native_), "release");
+    }
     /**
      * @brief The C lock, for the C API (ct_condition_init_lock(), ct_condition_init_rlock()).
      * @return The C lock inside.
@@ -165,7 +174,7 @@ private:
  * The class is ct::mutex since a C++ class cannot have a member named as
  * itself (lock()); ct::lock names the same type.
  */
-class mutex : public basic_lock<detail::lock_calls> {
+class CT__CAPABILITY("mutex") mutex : public basic_lock<detail::lock_calls> {
 public:
     /** @brief A released lock; constexpr. */
     constexpr mutex() noexcept {}
@@ -180,7 +189,7 @@ public:
 typedef mutex lock;
 
 /** @brief threading.RLock: ::ct_rlock, re-entrant for its owner. */
-class rlock : public basic_lock<detail::rlock_calls> {
+class CT__CAPABILITY("mutex") CT__REENTRANT rlock : public basic_lock<detail::rlock_calls> {
 public:
     /** @brief A released re-entrant lock; constexpr. */
     constexpr rlock() noexcept {}
@@ -199,18 +208,24 @@ public:
  * Writers are preferred; a thread that takes the read lock again while a
  * writer waits can deadlock (see ct_rwlock_acquire_read()).
  */
-class rwlock : public basic_lock<detail::rwlock_write_calls> {
+class CT__CAPABILITY("mutex") rwlock : public basic_lock<detail::rwlock_write_calls> {
 public:
     /** @brief A free read-write lock; constexpr. */
     constexpr rwlock() noexcept {}
 
     /** @brief Acquire for reading, waiting as long as it takes (ct_rwlock_acquire_read()). */
-    void lock_shared() noexcept { ct_rwlock_acquire_read(native_handle()); }
+    void lock_shared() noexcept CT__ACQUIRES_SHARED() CT_NO_THREAD_SAFETY_ANALYSIS
+    {
+        ct_rwlock_acquire_read(native_handle());
+    }
     /**
      * @brief Acquire for reading if that needs no waiting.
      * @return true when acquired.
      */
-    bool try_lock_shared() noexcept { return ct_rwlock_acquire_read_timeout(native_handle(), 0) == CT_OK; }
+    bool try_lock_shared() noexcept CT__TRY_ACQUIRES_SHARED_BOOL() CT_NO_THREAD_SAFETY_ANALYSIS
+    {
+        return ct_rwlock_acquire_read_timeout(native_handle(), 0) == CT_OK;
+    }
     /**
      * @brief Acquire for reading within a duration (ct_rwlock_acquire_read_timeout()).
      * @param timeout How long to wait.
@@ -218,6 +233,7 @@ public:
      */
     template <class Rep, class Period>
     bool try_lock_shared_for(const std::chrono::duration<Rep, Period> &timeout) noexcept
+        CT__TRY_ACQUIRES_SHARED_BOOL() CT_NO_THREAD_SAFETY_ANALYSIS
     {
         return detail::acquired(ct_rwlock_acquire_read_timeout(native_handle(), detail::seconds(timeout)),
                                 "ct_rwlock_acquire_read_timeout");
@@ -229,12 +245,13 @@ public:
      */
     template <class Clock, class Duration>
     bool try_lock_shared_until(const std::chrono::time_point<Clock, Duration> &deadline) noexcept
+        CT__TRY_ACQUIRES_SHARED_BOOL() CT_NO_THREAD_SAFETY_ANALYSIS
     {
         return detail::acquired(ct_rwlock_acquire_read_timeout(native_handle(), detail::seconds_until(deadline)),
                                 "ct_rwlock_acquire_read_timeout");
     }
     /** @brief Release a read hold (ct_rwlock_release_read()); aborts if no reader holds it. */
-    void unlock_shared() noexcept
+    void unlock_shared() noexcept CT__RELEASES_SHARED() CT_NO_THREAD_SAFETY_ANALYSIS
     {
         detail::check(ct_rwlock_release_read(native_handle()), "ct_rwlock_release_read");
     }
