@@ -59,7 +59,8 @@ logs="$build/helgrind"
 rm -rf "$logs"
 mkdir -p "$logs"
 
-# run_one AREA.NAME: one test under helgrind; prints "ok" or "FAIL" and its time.
+# run_one AREA.NAME: one test under helgrind; prints "ok", "skip" (the test's
+# own exit status 77, CT_TEST_SKIPPED, with its reason) or "FAIL" and its time.
 run_one() {
   local test=$1 area=${1%%.*} name=${1#*.} status=0 started=$SECONDS
   timeout 900 valgrind --tool=helgrind --quiet --error-exitcode=99 \
@@ -68,6 +69,8 @@ run_one() {
     "$build/conformance/conformance_$area" "$name" >"$logs/$test.out" 2>&1 || status=$?
   if [[ $status == 0 ]]; then
     echo "ok   $test ($((SECONDS - started)) s)"
+  elif [[ $status == 77 ]]; then
+    echo "skip $test ($(tail -n 1 "$logs/$test.out"))"
   else
     echo "FAIL $test (exit status $status, $((SECONDS - started)) s)"
   fi
