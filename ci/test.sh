@@ -110,11 +110,11 @@ for stage in "${stages[@]}"; do
   fi
   echo "==> [$stage] test"
   retry=()
-  # Wine 8.0 now and then kills or crashes a test process at its very end
-  # ("Subprocess killed", or a SegFault after the test printed "ok"; seen
-  # one run of the suite in three on 2 busy cores); a test that fails under Wine runs once
-  # more, and CTest's log still shows the failed attempt. Native stages never
-  # retry.
+  # Wine 8.0 now and then kills or crashes a test process ("Subprocess
+  # killed" as it exits, or a SegFault; seen here in about one run of the
+  # suite in three on 2 busy cores, in a different test each time): a test
+  # that fails under Wine runs once more, and CTest's log still shows the
+  # failed attempt. Native stages never retry.
   if [[ $stage == win32* ]]; then retry=(--repeat until-pass:2); fi
   ctest --preset "$stage" -j "$jobs" --output-on-failure ${retry[@]+"${retry[@]}"}
   if [[ $stage == dev ]]; then
