@@ -13,7 +13,9 @@
  *
  * To make the output the same on every run, task n waits until task n + 1's
  * future is done (a done-callback opens its gate), so they finish 4, 3, 2, 1,
- * 0: as_completed hands them out in exactly that order.
+ * 0: as_completed hands them out in exactly that order. The last task waits
+ * for a start gate that opens once the iterator exists: futures already done
+ * when it is made would come first, in the array's order.
  */
 #include <cthreading.h>
 #include <stdint.h>
@@ -23,14 +25,14 @@
 
 struct task {
     int n;
-    ct_event *after;   /* the gate of task n + 1, or NULL for the last task */
+    ct_event *after;   /* the gate of task n + 1, or the start gate for the last task */
     ct_event gate;     /* opened once this task's future is done */
 };
 
 static void *task(void *arg)
 {
     struct task *t = arg;
-    if (t->after) ct_event_wait(t->after, CT_FOREVER);
+    ct_event_wait(t->after, CT_FOREVER);
     return (void *)(intptr_t)(t->n * t->n);
 }
 
@@ -46,6 +48,7 @@ int main(void)
     ct_future *futures[TASKS], *future;
     struct task tasks[TASKS];
     ct_as_completed *it;
+    ct_event start = CT_EVENT_INIT;
     int status = ct_pool_new(&executor, TASKS, NULL);
     if (status != CT_OK) {
         fprintf(stderr, "ct_pool_new: %s\n", ct_strerror(status));
@@ -53,7 +56,7 @@ int main(void)
     }
     for (int n = 0; n < TASKS; n++) {
         tasks[n].n = n;
-        tasks[n].after = n + 1 < TASKS ? &tasks[n + 1].gate : NULL;
+        tasks[n].after = n + 1 < TASKS ? &tasks[n + 1].gate : &start;
         ct_event_init(&tasks[n].gate);
     }
     for (int n = 0; n < TASKS; n++) {
@@ -69,6 +72,7 @@ int main(void)
         fprintf(stderr, "ct_as_completed_new: %s\n", ct_strerror(status));
         return 1;
     }
+    ct_event_set(&start);
     while (ct_as_completed_next(it, &future) == CT_OK) {
         void *result;
         int n = 0;
