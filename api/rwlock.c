@@ -10,12 +10,12 @@
  *
  * An admitted reader is let past the writers waiting, not counted in: it takes
  * the lock itself once it runs, as soon as no writer holds it. Counting it in
- * at the release (this file's first design) made the next writer wait until
- * every woken reader had been scheduled: with 16 threads on 2 cores that is
- * 0.1-1 ms per write, during which every new reader parks, so nearly every
- * read parked (scratch counters: 82067 parks in 84k operations, rwlock_mix_90
- * at 16 threads) and the 90% and 99% mixes ran 8-40 times slower than
- * absl::Mutex, which wakes readers to race in the same way. The price: a
+ * at the release would make the next writer wait until every woken reader had
+ * been scheduled: with 16 threads on 2 cores that is 0.1-1 ms per write,
+ * during which every new reader parks, so nearly every read parks (measured:
+ * 82067 parks in 84k operations, rwlock_mix_90 at 16 threads) and the 90% and
+ * 99% mixes run 8-40 times slower than absl::Mutex, which wakes readers to
+ * race in the same way (docs/design.md, tuning log). The price: a
  * writer that gets the free lock before an admitted reader has run (a running
  * writer, or the first parked one once those admitted who ran have left) goes
  * first, and that writer's release admits the reader again.

@@ -95,8 +95,8 @@ for stage in "${stages[@]}"; do
   if [[ $stage == win32* && $persistent_wineserver == 0 ]]; then
     # Create the Wine prefix now, once, so the first test's timeout is not spent on it.
     WINEDEBUG=-all wineboot -i >/dev/null 2>&1 || true
-    # One wineserver for the Wine stages. Debian's wine starts its server with
-    # -p0: it shuts down as the last Wine process exits, and a test starting
+    # One wineserver for the Wine stages. Debian 12's Wine 8.0 starts its server
+    # with -p0: it shuts down as the last Wine process exits, and a test starting
     # at that moment fails with "wine client error:0: recvmsg: Connection reset
     # by peer" (about one full run in seven here). The one wineboot started must
     # be gone first; then wineboot starts Wine's own services under the new
