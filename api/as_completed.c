@@ -12,7 +12,7 @@
 #include "future.h"
 
 typedef struct watch {
-    ct__future_waiter waiter;    /* first: a waiter is its watch */
+    ct__future_waiter waiter;
     struct ct_as_completed *it;
     ct_future *future;           /* a reference, dropped by ct_as_completed_release */
     struct watch *next_finished;
@@ -43,7 +43,7 @@ static void append_finished(watch *w)
 
 static void notify_finished(ct__future_waiter *waiter)
 {
-    append_finished((watch *)waiter);
+    append_finished(CT__CONTAINER(waiter, watch, waiter));
 }
 
 /* Open addressing over a power-of-two table: true if f was not in it yet. */
