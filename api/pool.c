@@ -6,6 +6,13 @@
  * lazily: submit starts one only when more work is queued than there are idle
  * workers to take it (Python's _adjust_thread_count and its idle semaphore).
  *
+ * A worker that finds no work polls for a few microseconds before it sleeps,
+ * where a core is spare: work submitted meanwhile is taken without a wake-up,
+ * whose system call and switch cost the submitter more than the work (a pool
+ * of empty tasks on 2 cores spent its time switching between the submitter
+ * and the worker it had just woken). Submit wakes a sleeper only for work the
+ * polling workers cannot all take.
+ *
  * The pool itself is shared by the caller and by every live worker, so a pool
  * released after shutdown(wait=false) is freed by its last worker.
  */
@@ -19,7 +26,8 @@ struct ct_pool {
     ct_lock lock;
     ct_condition work_ready;
     ct__list pending_work;     /* of ct_future, by ct_future.pending; oldest first */
-    size_t pending;
+    size_t pending;            /* written under lock, read with ct_load_relaxed_size */
+    size_t polling;            /* under lock: workers polling for work, not asleep */
     size_t idle;               /* atomic: workers not running a work item */
     size_t max_workers;
     size_t thread_count;
@@ -93,7 +101,7 @@ static ct__list take_pending(ct_pool *pool)
 {
     ct__list taken = pool->pending_work;
     pool->pending_work.head = pool->pending_work.tail = NULL;
-    pool->pending = 0;
+    ct_store_relaxed_size(&pool->pending, 0);
     return taken;
 }
 
@@ -102,7 +110,7 @@ static ct_future *pop_pending(ct_pool *pool)
 {
     ct__link *link = ct__list_pop_front(&pool->pending_work);
     if (!link) return NULL;
-    pool->pending--;
+    ct_store_relaxed_size(&pool->pending, pool->pending - 1);
     return CT__CONTAINER(link, ct_future, pending);
 }
 
@@ -124,9 +132,29 @@ static void break_pool(ct_pool *pool)
     }
 }
 
+#define POLL_NS 5000
+
+static bool has_pending(const void *pool)
+{
+    return ct_load_relaxed_size(&((const ct_pool *)pool)->pending) != 0;
+}
+
+/* Under pool->lock, released while polling: whether work came meanwhile is for
+ * the caller to see under the lock, which a polling worker always takes again
+ * before it sleeps, so work that submit left to it is never stranded. */
+static void poll_for_work(ct_pool *pool)
+{
+    pool->polling++;
+    ct_lock_release(&pool->lock);
+    (void)ct__poll_spare_cpu(has_pending, pool, POLL_NS, CTB_NEVER);
+    ct_lock_acquire(&pool->lock);
+    pool->polling--;
+}
+
 static void worker_main(void *arg)
 {
     ct_pool *pool = (ct_pool *)arg;
+    bool polled = false;
     if (pool->initializer && pool->initializer(pool->initarg) != 0) {
         break_pool(pool);
         ct_fetch_add_size(&pool->idle, (size_t)-1);
@@ -138,9 +166,12 @@ static void worker_main(void *arg)
         ct_future *f = pop_pending(pool);
         if (!f) {
             if (pool->shutdown) break;
-            ct_condition_wait(&pool->work_ready, CT_FOREVER);
+            if (polled) ct_condition_wait(&pool->work_ready, CT_FOREVER);
+            else poll_for_work(pool);
+            polled = !polled;
             continue;
         }
+        polled = false;
         ct_fetch_add_size(&pool->idle, (size_t)-1);
         ct_lock_release(&pool->lock);
         run_work_item(pool, f);
@@ -335,8 +366,8 @@ int ct_pool_submit(ct_pool *pool, ct_future **future, void *(*fn)(void *), void 
         }
     }
     ct__list_push_back(&pool->pending_work, &f->pending);
-    pool->pending++;
-    ct_condition_notify(&pool->work_ready, 1);
+    ct_store_relaxed_size(&pool->pending, pool->pending + 1);
+    if (pool->pending > pool->polling) ct_condition_notify(&pool->work_ready, 1);
     ct_lock_release(&pool->lock);
     *future = f;
     return CT_OK;
