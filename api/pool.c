@@ -6,12 +6,13 @@
  * lazily: submit starts one only when more work is queued than there are idle
  * workers to take it (Python's _adjust_thread_count and its idle semaphore).
  *
- * A worker that finds no work polls for a few microseconds before it sleeps,
- * where a core is spare: work submitted meanwhile is taken without a wake-up,
- * whose system call and switch cost the submitter more than the work (a pool
- * of empty tasks on 2 cores spent its time switching between the submitter
- * and the worker it had just woken). Submit wakes a sleeper only for work the
- * polling workers cannot all take.
+ * Wake-ups cost more than an empty task (a system call, and on 2 cores a
+ * switch away from the submitter), so the pool makes few, as Go's scheduler
+ * does with its spinning threads: a worker that finds no work polls for a few
+ * microseconds (where a core is spare) before it sleeps, and a sleeper is
+ * woken only while no worker is searching, polling or woken and not yet back
+ * at the list. A searcher that takes work and sees more wakes the next one, so
+ * a burst of work wakes sleepers one after another, not all from submit.
  *
  * The pool itself is shared by the caller and by every live worker, so a pool
  * released after shutdown(wait=false) is freed by its last worker.
@@ -27,7 +28,7 @@ struct ct_pool {
     ct_condition work_ready;
     ct__list pending_work;     /* of ct_future, by ct_future.pending; oldest first */
     size_t pending;            /* written under lock, read with ct_load_relaxed_size */
-    size_t polling;            /* under lock: workers polling for work, not asleep */
+    size_t searching;          /* under lock: workers polling, or woken and not back at the list */
     size_t idle;               /* atomic: workers not running a work item */
     size_t max_workers;
     size_t thread_count;
@@ -139,22 +140,33 @@ static bool has_pending(const void *pool)
     return ct_load_relaxed_size(&((const ct_pool *)pool)->pending) != 0;
 }
 
-/* Under pool->lock, released while polling: whether work came meanwhile is for
- * the caller to see under the lock, which a polling worker always takes again
- * before it sleeps, so work that submit left to it is never stranded. */
+/* Under pool->lock: wake at most n sleeping workers, who search from then on. */
+static void wake_workers(ct_pool *pool, size_t n)
+{
+    size_t asleep = pool->work_ready.waiters;
+    ct_condition_notify(&pool->work_ready, n);
+    pool->searching += asleep - pool->work_ready.waiters;
+}
+
+/* Under pool->lock: work is pending; a searcher will come for it, or is woken. */
+static void ensure_searcher(ct_pool *pool)
+{
+    if (pool->searching == 0) wake_workers(pool, 1);
+}
+
+/* Under pool->lock, released while polling. A searching worker takes the lock
+ * again and looks at the list before it sleeps, so no work waits on it. */
 static void poll_for_work(ct_pool *pool)
 {
-    pool->polling++;
     ct_lock_release(&pool->lock);
     (void)ct__poll_spare_cpu(has_pending, pool, POLL_NS, CTB_NEVER);
     ct_lock_acquire(&pool->lock);
-    pool->polling--;
 }
 
 static void worker_main(void *arg)
 {
     ct_pool *pool = (ct_pool *)arg;
-    bool polled = false;
+    bool polled = false, searching = false;
     if (pool->initializer && pool->initializer(pool->initarg) != 0) {
         break_pool(pool);
         ct_fetch_add_size(&pool->idle, (size_t)-1);
@@ -164,14 +176,22 @@ static void worker_main(void *arg)
     ct_lock_acquire(&pool->lock);
     for (;;) {
         ct_future *f = pop_pending(pool);
+        if (searching) pool->searching--;
+        searching = false;
         if (!f) {
             if (pool->shutdown) break;
-            if (polled) ct_condition_wait(&pool->work_ready, CT_FOREVER);
-            else poll_for_work(pool);
+            if (polled) {
+                ct_condition_wait(&pool->work_ready, CT_FOREVER);   /* the waker counted us */
+            } else {
+                pool->searching++;
+                poll_for_work(pool);
+            }
+            searching = true;
             polled = !polled;
             continue;
         }
         polled = false;
+        if (pool->pending > 0) ensure_searcher(pool);
         ct_fetch_add_size(&pool->idle, (size_t)-1);
         ct_lock_release(&pool->lock);
         run_work_item(pool, f);
@@ -367,7 +387,7 @@ int ct_pool_submit(ct_pool *pool, ct_future **future, void *(*fn)(void *), void 
     }
     ct__list_push_back(&pool->pending_work, &f->pending);
     ct_store_relaxed_size(&pool->pending, pool->pending + 1);
-    if (pool->pending > pool->polling) ct_condition_notify(&pool->work_ready, 1);
+    ensure_searcher(pool);
     ct_lock_release(&pool->lock);
     *future = f;
     return CT_OK;
@@ -383,7 +403,7 @@ void ct_pool_shutdown(ct_pool *pool, bool wait, bool cancel_futures)
     pool->shutdown = true;
     if (cancel_futures) cancelled = take_pending(pool);
     thread_count = pool->thread_count;
-    ct_condition_notify_all(&pool->work_ready);
+    wake_workers(pool, SIZE_MAX);
     ct_lock_release(&pool->lock);
     while ((link = ct__list_pop_front(&cancelled))) {
         ct_future *f = CT__CONTAINER(link, ct_future, pending);
