@@ -12,16 +12,16 @@
 #include "future.h"
 
 typedef struct watch {
-    ct__future_waiter waiter;    /* first: a waiter is its watch */
+    ct__future_waiter waiter;
     struct ct_as_completed *it;
     ct_future *future;           /* a reference, dropped by ct_as_completed_release */
-    struct watch *next_finished;
+    ct__link finished_link;      /* on it->finished */
 } watch;
 
 struct ct_as_completed {
-    ct_lock lock;                /* guards first, last and unyielded */
+    ct_lock lock;                /* guards finished and unyielded */
     ct_event ready;              /* set whenever a watch is appended to the list */
-    watch *first, *last;         /* finished, not yet yielded, in finishing order */
+    ct__list finished;           /* of watch: not yet yielded, in finishing order */
     size_t unyielded;
     int64_t deadline;
     size_t count;
@@ -33,17 +33,14 @@ static void append_finished(watch *w)
 {
     struct ct_as_completed *it = w->it;
     ct_lock_acquire(&it->lock);
-    w->next_finished = NULL;
-    if (it->last) it->last->next_finished = w;
-    else it->first = w;
-    it->last = w;
+    ct__list_push_back(&it->finished, &w->finished_link);
     ct_event_set(&it->ready);
     ct_lock_release(&it->lock);
 }
 
 static void notify_finished(ct__future_waiter *waiter)
 {
-    append_finished((watch *)waiter);
+    append_finished(CT__CONTAINER(waiter, watch, waiter));
 }
 
 /* Open addressing over a power-of-two table: true if f was not in it yet. */
@@ -111,12 +108,10 @@ int ct_as_completed_next(ct_as_completed *it, ct_future **future)
 {
     if (!it || !future) return CT_EINVAL;
     for (;;) {
-        watch *w;
+        ct__link *link;
         ct_lock_acquire(&it->lock);
-        w = it->first;
-        if (w) {
-            it->first = w->next_finished;
-            if (!it->first) it->last = NULL;
+        link = ct__list_pop_front(&it->finished);
+        if (link) {
             it->unyielded--;
         } else if (it->unyielded == 0) {
             ct_lock_release(&it->lock);
@@ -126,8 +121,8 @@ int ct_as_completed_next(ct_as_completed *it, ct_future **future)
             ct_event_clear(&it->ready);
         }
         ct_lock_release(&it->lock);
-        if (w) {
-            *future = w->future;
+        if (link) {
+            *future = CT__CONTAINER(link, watch, finished_link)->future;
             return CT_OK;
         }
         if (it->deadline != CTB_NEVER && ctb_monotonic_ns() >= it->deadline) return CT_ETIMEDOUT;

@@ -65,13 +65,16 @@ void ct__future_run_callbacks(ct_future *f, ct__done_callback *callbacks)
 ct__done_callback *ct__future_settle_locked(ct_future *f, unsigned char state, void *result, int error)
 {
     ct__done_callback *callbacks = f->callbacks;
-    ct__future_waiter *waiter;
+    ct__link *link;
     f->callbacks = NULL;
     f->callbacks_tail = &f->callbacks;
     f->result = result;
     f->error = error;
     ct_store_u8(&f->state, state);
-    for (waiter = f->waiters; waiter; waiter = waiter->next) waiter->notify(waiter);
+    for (link = f->waiters.head; link; link = link->next) {
+        ct__future_waiter *waiter = CT__CONTAINER(link, ct__future_waiter, link);
+        waiter->notify(waiter);
+    }
     ct_event_set(&f->done);
     return callbacks;
 }
@@ -207,15 +210,12 @@ bool ct__future_waiter_add(ct_future *f, ct__future_waiter *waiter, void (*notif
 {
     bool linked;
     waiter->notify = notify;
-    waiter->prev = NULL;
     waiter->future = NULL;
     ct_lock_acquire(&f->lock);
     linked = !state_done(f->state);
     if (linked) {
         waiter->future = f;
-        waiter->next = f->waiters;
-        if (f->waiters) f->waiters->prev = waiter;
-        f->waiters = waiter;
+        ct__list_push_front(&f->waiters, &waiter->link);
     }
     ct_lock_release(&f->lock);
     return linked;
@@ -226,9 +226,7 @@ void ct__future_waiter_remove(ct__future_waiter *waiter)
     ct_future *f = waiter->future;
     if (!f) return;
     ct_lock_acquire(&f->lock);
-    if (waiter->prev) waiter->prev->next = waiter->next;
-    else f->waiters = waiter->next;
-    if (waiter->next) waiter->next->prev = waiter->prev;
+    ct__list_remove(&f->waiters, &waiter->link);
     ct_lock_release(&f->lock);
     waiter->future = NULL;
 }
@@ -243,7 +241,7 @@ typedef struct wait_record {
 } wait_record;
 
 typedef struct wait_link {
-    ct__future_waiter waiter;   /* first: a waiter is its link */
+    ct__future_waiter waiter;
     wait_record *record;
 } wait_link;
 
@@ -255,7 +253,7 @@ static void count_done(wait_record *record)
 
 static void notify_wait(ct__future_waiter *waiter)
 {
-    count_done(((wait_link *)waiter)->record);
+    count_done(CT__CONTAINER(waiter, wait_link, waiter)->record);
 }
 
 static bool wait_satisfied(ct_future *const *futures, size_t n, ct_wait_mode mode)

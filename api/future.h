@@ -7,6 +7,7 @@
 #define CT_FUTURE_H
 
 #include "internal.h"
+#include "list.h"
 
 enum ct__future_state { CT__PENDING, CT__RUNNING, CT__CANCELLED, CT__FINISHED };
 
@@ -19,7 +20,7 @@ typedef struct ct__done_callback {
 /* A waiter on one future: notify(waiter) runs under the future's lock, once,
  * when it finishes or is cancelled. It stays linked until removed. */
 typedef struct ct__future_waiter {
-    struct ct__future_waiter *next, *prev;
+    ct__link link;       /* on future->waiters */
     ct_future *future;   /* the future it is linked on; NULL when not linked */
     void (*notify)(struct ct__future_waiter *waiter);
 } ct__future_waiter;
@@ -36,8 +37,8 @@ struct ct_future {
     int error;             /* FINISHED: what ct_future_result returns (CT_OK, CT_EBROKEN) */
     ct__done_callback *callbacks;        /* in registration order */
     ct__done_callback **callbacks_tail;
-    ct__future_waiter *waiters;
-    ct_future *next_pending;             /* the pool's work list */
+    ct__list waiters;                    /* of ct__future_waiter */
+    ct__link pending;                    /* on the pool's work list while queued */
 };
 
 /* A pending future for fn(arg), with two references: the pool's and the caller's. */

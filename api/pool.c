@@ -6,6 +6,14 @@
  * lazily: submit starts one only when more work is queued than there are idle
  * workers to take it (Python's _adjust_thread_count and its idle semaphore).
  *
+ * Wake-ups cost more than an empty task (a system call, and on 2 cores a
+ * switch away from the submitter), so the pool makes few, as Go's scheduler
+ * does with its spinning threads: a worker that finds no work polls for a few
+ * microseconds (where a core is spare) before it sleeps, and a sleeper is
+ * woken only while no worker is searching, polling or woken and not yet back
+ * at the list. A searcher that takes work and sees more wakes the next one, so
+ * a burst of work wakes sleepers one after another, not all from submit.
+ *
  * The pool itself is shared by the caller and by every live worker, so a pool
  * released after shutdown(wait=false) is freed by its last worker.
  */
@@ -18,8 +26,9 @@
 struct ct_pool {
     ct_lock lock;
     ct_condition work_ready;
-    ct_future *first, *last;   /* pending work, oldest first */
-    size_t pending;
+    ct__list pending_work;     /* of ct_future, by ct_future.pending; oldest first */
+    size_t pending;            /* written under lock, read with ct_load_relaxed_size */
+    size_t searching;          /* under lock: workers polling, or woken and not back at the list */
     size_t idle;               /* atomic: workers not running a work item */
     size_t max_workers;
     size_t thread_count;
@@ -30,7 +39,7 @@ struct ct_pool {
     int (*initializer)(void *arg);
     void *initarg;
     size_t refs;               /* atomic: the caller's, one per live worker, one while exiting */
-    struct ct_pool *prev_open, *next_open;   /* open_pools, under open_pools_lock */
+    ct__link open_link;        /* on open_pools, under open_pools_lock */
     bool open;
     char *prefix;
 };
@@ -42,7 +51,7 @@ static size_t pool_counter;  /* atomic: N of the next "ThreadPoolExecutor-N" */
  * hook takes a reference under open_pools_lock, so a pool released meanwhile
  * by another thread stays valid until the hook is done with it. */
 static ct_lock open_pools_lock = CT_LOCK_INIT;
-static ct_pool *open_pools;
+static ct__list open_pools;
 static void shutdown_open_pools(void *unused);
 static ct__shutdown_hook exit_hook;
 static bool exit_hook_added;   /* under open_pools_lock; cleared when the hook runs */
@@ -89,35 +98,75 @@ static void run_work_item(ct_pool *pool, ct_future *f)
 }
 
 /* Under pool->lock: unqueue every pending future, oldest first. */
-static ct_future *take_pending(ct_pool *pool)
+static ct__list take_pending(ct_pool *pool)
 {
-    ct_future *first = pool->first;
-    pool->first = pool->last = NULL;
-    pool->pending = 0;
-    return first;
+    ct__list taken = pool->pending_work;
+    pool->pending_work.head = pool->pending_work.tail = NULL;
+    ct_store_relaxed_size(&pool->pending, 0);
+    return taken;
+}
+
+/* Under pool->lock: the oldest pending future, unqueued, or NULL. */
+static ct_future *pop_pending(ct_pool *pool)
+{
+    ct__link *link = ct__list_pop_front(&pool->pending_work);
+    if (!link) return NULL;
+    ct_store_relaxed_size(&pool->pending, pool->pending - 1);
+    return CT__CONTAINER(link, ct_future, pending);
 }
 
 /* thread.py's _initializer_failed: the pool refuses work from now on, and the
  * work no worker has started finishes with CT_EBROKEN (BrokenThreadPool). */
 static void break_pool(ct_pool *pool)
 {
-    ct_future *f;
+    ct__list work;
+    ct__link *link;
     ct_lock_acquire(&pool->lock);
     ct_store_u8(&pool->broken, 1);
-    f = take_pending(pool);
+    work = take_pending(pool);
     ct_lock_release(&pool->lock);
-    while (f) {
-        ct_future *next = f->next_pending;
+    while ((link = ct__list_pop_front(&work))) {
+        ct_future *f = CT__CONTAINER(link, ct_future, pending);
         /* CT_EPERM: the caller settled it first (cancel, set_result), and so it stays. */
         (void)ct__future_finish(f, NULL, CT_EBROKEN);
         ct__future_unref(f);
-        f = next;
     }
+}
+
+#define POLL_NS 5000
+
+static bool has_pending(const void *pool)
+{
+    return ct_load_relaxed_size(&((const ct_pool *)pool)->pending) != 0;
+}
+
+/* Under pool->lock: wake at most n sleeping workers, who search from then on. */
+static void wake_workers(ct_pool *pool, size_t n)
+{
+    size_t asleep = pool->work_ready.waiters;
+    ct_condition_notify(&pool->work_ready, n);
+    pool->searching += asleep - pool->work_ready.waiters;
+}
+
+/* Under pool->lock: work is pending; a searcher will come for it, or is woken. */
+static void ensure_searcher(ct_pool *pool)
+{
+    if (pool->searching == 0) wake_workers(pool, 1);
+}
+
+/* Under pool->lock, released while polling. A searching worker takes the lock
+ * again and looks at the list before it sleeps, so no work waits on it. */
+static void poll_for_work(ct_pool *pool)
+{
+    ct_lock_release(&pool->lock);
+    (void)ct__poll_spare_cpu(has_pending, pool, POLL_NS, CTB_NEVER);
+    ct_lock_acquire(&pool->lock);
 }
 
 static void worker_main(void *arg)
 {
     ct_pool *pool = (ct_pool *)arg;
+    bool polled = false, searching = false;
     if (pool->initializer && pool->initializer(pool->initarg) != 0) {
         break_pool(pool);
         ct_fetch_add_size(&pool->idle, (size_t)-1);
@@ -126,15 +175,23 @@ static void worker_main(void *arg)
     }
     ct_lock_acquire(&pool->lock);
     for (;;) {
-        ct_future *f = pool->first;
+        ct_future *f = pop_pending(pool);
+        if (searching) pool->searching--;
+        searching = false;
         if (!f) {
             if (pool->shutdown) break;
-            ct_condition_wait(&pool->work_ready, CT_FOREVER);
+            if (polled) {
+                ct_condition_wait(&pool->work_ready, CT_FOREVER);   /* the waker counted us */
+            } else {
+                pool->searching++;
+                poll_for_work(pool);
+            }
+            searching = true;
+            polled = !polled;
             continue;
         }
-        pool->first = f->next_pending;
-        if (!pool->first) pool->last = NULL;
-        pool->pending--;
+        polled = false;
+        if (pool->pending > 0) ensure_searcher(pool);
         ct_fetch_add_size(&pool->idle, (size_t)-1);
         ct_lock_release(&pool->lock);
         run_work_item(pool, f);
@@ -184,19 +241,14 @@ static int start_worker(ct_pool *pool)
 static void unlink_open(ct_pool *pool)
 {
     if (!pool->open) return;
-    if (pool->prev_open) pool->prev_open->next_open = pool->next_open;
-    else open_pools = pool->next_open;
-    if (pool->next_open) pool->next_open->prev_open = pool->prev_open;
+    ct__list_remove(&open_pools, &pool->open_link);
     pool->open = false;
 }
 
 static void register_open(ct_pool *pool)
 {
     ct_lock_acquire(&open_pools_lock);
-    pool->prev_open = NULL;
-    pool->next_open = open_pools;
-    if (open_pools) open_pools->prev_open = pool;
-    open_pools = pool;
+    ct__list_push_front(&open_pools, &pool->open_link);
     pool->open = true;
     /* Added again if a pool is made after the hook ran: ct_shutdown runs it too. */
     if (!exit_hook_added) {
@@ -215,10 +267,10 @@ static void shutdown_open_pools(void *unused)
     exit_hook_added = false;
     ct_lock_release(&open_pools_lock);
     for (;;) {
-        ct_pool *pool;
+        ct_pool *pool = NULL;
         ct_lock_acquire(&open_pools_lock);
-        pool = open_pools;
-        if (pool) {
+        if (!ct__list_empty(&open_pools)) {
+            pool = CT__CONTAINER(open_pools.head, ct_pool, open_link);
             unlink_open(pool);
             ct_fetch_add_size(&pool->refs, 1);
         }
@@ -245,8 +297,9 @@ CT_NO_THREAD_SAFETY_ANALYSIS void ct__pools_fork_parent(void)
 
 void ct__pools_fork_child(void)
 {
-    for (ct_pool *pool = open_pools; pool; pool = pool->next_open) pool->open = false;
-    open_pools = NULL;
+    for (ct__link *link = open_pools.head; link; link = link->next)
+        CT__CONTAINER(link, ct_pool, open_link)->open = false;
+    open_pools.head = open_pools.tail = NULL;
     ct_lock_init(&open_pools_lock);
 }
 
@@ -332,11 +385,9 @@ int ct_pool_submit(ct_pool *pool, ct_future **future, void *(*fn)(void *), void 
             return status;
         }
     }
-    if (pool->last) pool->last->next_pending = f;
-    else pool->first = f;
-    pool->last = f;
-    pool->pending++;
-    ct_condition_notify(&pool->work_ready, 1);
+    ct__list_push_back(&pool->pending_work, &f->pending);
+    ct_store_relaxed_size(&pool->pending, pool->pending + 1);
+    ensure_searcher(pool);
     ct_lock_release(&pool->lock);
     *future = f;
     return CT_OK;
@@ -344,20 +395,20 @@ int ct_pool_submit(ct_pool *pool, ct_future **future, void *(*fn)(void *), void 
 
 void ct_pool_shutdown(ct_pool *pool, bool wait, bool cancel_futures)
 {
-    ct_future *cancelled = NULL;
+    ct__list cancelled = { NULL, NULL };
+    ct__link *link;
     size_t i, thread_count;
     if (!pool) return;
     ct_lock_acquire(&pool->lock);
     pool->shutdown = true;
     if (cancel_futures) cancelled = take_pending(pool);
     thread_count = pool->thread_count;
-    ct_condition_notify_all(&pool->work_ready);
+    wake_workers(pool, SIZE_MAX);
     ct_lock_release(&pool->lock);
-    while (cancelled) {
-        ct_future *next = cancelled->next_pending;
-        (void)ct_future_cancel(cancelled);
-        ct__future_unref(cancelled);
-        cancelled = next;
+    while ((link = ct__list_pop_front(&cancelled))) {
+        ct_future *f = CT__CONTAINER(link, ct_future, pending);
+        (void)ct_future_cancel(f);
+        ct__future_unref(f);
     }
     if (!wait) return;
     /* thread_count no longer changes once shut down. A worker shutting down its

@@ -167,6 +167,36 @@ TEST(max_workers_is_respected)
     ct_pool_release(pool);
 }
 
+/* Work queued at once for workers that all sleep runs on all of them at once
+ * (the pool wakes them one after another), and on no new ones. */
+static void run_at_gate_together(ct_pool *pool, size_t n)
+{
+    ct_future *f[8];
+    gate g;
+    gate_init(&g);
+    CHECK_LE(n, 8);
+    for (size_t i = 0; i < n; i++) f[i] = submit(pool, wait_at_gate, &g);
+    wait_running(&g, n);
+    ct_event_set(&g.open);
+    for (size_t i = 0; i < n; i++) {
+        CHECK_EQ_U(result_of(f[i]), 7);
+        ct_future_release(f[i]);
+    }
+    CHECK_EQ_U(g.most_running, n);
+}
+
+TEST(sleeping_workers_all_wake_for_queued_work)
+{
+    enum { TASKS = 4 };
+    ct_pool *pool = new_pool(2 * TASKS, "wake_all");
+    run_at_gate_together(pool, TASKS);
+    CHECK_EQ_U(count_workers("wake_all"), TASKS);
+    ct_sleep(0.05);   /* idle long enough to sleep, not poll */
+    run_at_gate_together(pool, TASKS);
+    CHECK_EQ_U(count_workers("wake_all"), TASKS);
+    ct_pool_release(pool);
+}
+
 TEST(default_max_workers)
 {
     /* min(32, cpus + 4): at least 5, at most 32. */
