@@ -400,10 +400,10 @@ int ct_thread_start(ct_thread **thread, void (*target)(void *), void *arg,
     t->arg = arg;
     stack_size = o->stack_size ? ctb_stack_size_fit(o->stack_size) : ct_load_size(&default_stack_size);
     registry_add(t);
-    t->os_owner = OS_STARTING;
+    ct_store_u8(&t->os_owner, OS_STARTING);
     status = ct__fault_now() ? CT_EAGAIN : ctb_thread_create(t, stack_size, &os_thread);
     if (status != CT_OK) {
-        t->os_owner = OS_NONE;
+        ct_store_u8(&t->os_owner, OS_NONE);
         record_refused(t);
         return status;
     }
