@@ -304,11 +304,10 @@ static ct_thread *forking_thread_record(void)
         t->kind = MAIN;
         t->daemon = false;
     }
-    /* Nobody in the child can wait for this OS thread: it frees itself. */
-    if (ct_load_u8(&t->os_owner) != OS_NONE) {
-        ctb_thread_detach_self();
-        ct_store_u8(&t->os_owner, OS_NONE);
-    }
+    /* Its OS thread is the child's first one now, which, as a process's
+     * first thread, nobody frees: no joiner claims it, it detaches nothing
+     * (ThreadSanitizer's child does not know it as a thread to detach). */
+    ct_store_u8(&t->os_owner, OS_NONE);
     ct_store_u64(&t->native_id, ctb_native_id());
     return t;
 }
