@@ -398,8 +398,8 @@ int ct_thread_start(ct_thread **thread, void (*target)(void *), void *arg,
     t->target = target;
     t->arg = arg;
     stack_size = o->stack_size ? ctb_stack_size_fit(o->stack_size) : ct_load_size(&default_stack_size);
+    t->os_owner = OS_STARTING;
     registry_add(t);
-    ct_store_u8(&t->os_owner, OS_STARTING);
     status = ct__fault_now() ? CT_EAGAIN : ctb_thread_create(t, stack_size, &os_thread);
     if (status != CT_OK) {
         ct_store_u8(&t->os_owner, OS_NONE);
