@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The services an OS backend supplies (prefix ctb_). Everything else lives
  * once in api/. A port implements exactly these, in backend/<os>/ files named
- * after the role they play (clock.c, thread.c, park.c); return values follow
- * the public status codes. Misuse of an OS call that cannot fail in a correct
- * program aborts with a message (ctb_fatal), as libuv does.
+ * after the role they play (clock.c, thread.c, process.c, park.c, fatal.c);
+ * return values follow the public status codes. Misuse of an OS call that
+ * cannot fail in a correct program aborts with a message (ctb_fatal), as libuv
+ * does.
  */
 #ifndef CT_BACKEND_H
 #define CT_BACKEND_H
@@ -26,13 +27,28 @@ void ctb_yield(void);
 
 /* --- threads -------------------------------------------------------------- */
 
-/* Start a detached OS thread running ct__thread_main(record). stack_size 0: the
- * OS default; otherwise already adjusted by ctb_stack_size_fit. CT_OK, CT_EAGAIN
- * or CT_ENOMEM. If the thread ends inside ct__thread_main without returning
- * (pthread_exit, _endthreadex), the backend calls ct__thread_exited(record);
- * nothing it does for that may fail once the thread runs, since nobody could
- * be told (issue 10: a failed exit hook left joiners waiting forever). */
-int ctb_thread_create(void *record, size_t stack_size);
+/* An OS thread that ctb_thread_create started, as its creator holds it. */
+typedef uintptr_t ctb_thread;
+
+/* Start an OS thread running ct__thread_main(record) and store its handle in
+ * *thread. stack_size 0: the OS default; otherwise already adjusted by
+ * ctb_stack_size_fit. CT_OK, CT_EAGAIN or CT_ENOMEM. Exactly one of two things
+ * follows: another thread waits for its end (ctb_thread_wait_gone), or the
+ * thread, at its end, lets the OS free it alone (ctb_thread_detach_self). If
+ * the thread ends inside ct__thread_main without returning (pthread_exit,
+ * _endthreadex), the backend calls ct__thread_exited(record); nothing it does
+ * for that may fail once the thread runs, since nobody could be told (issue
+ * 10: a failed exit hook left joiners waiting forever). */
+int ctb_thread_create(void *record, size_t stack_size, ctb_thread *thread);
+
+/* Wait until the OS thread has ended and is gone (pthread_join,
+ * WaitForSingleObject), then free what the OS kept of it. One wait per thread,
+ * and none once it has detached itself. */
+void ctb_thread_wait_gone(ctb_thread thread);
+
+/* Called by a thread that ctb_thread_create started, at its end, when nobody
+ * will wait for it: the OS frees it once it is gone. Needs no memory. */
+void ctb_thread_detach_self(void);
 
 /* Called by ct__thread_main in the thread ctb_thread_create started, once the
  * target has returned: from here api/ finishes the record itself. */

@@ -6,6 +6,7 @@
 #include "cthreading.h"
 #include "backend.h"
 #include "atomics.h"
+#include "list.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -223,7 +224,7 @@ void ct__rlock_acquire_restore(ct_rlock *rlock, uint32_t count);
  * threads are joined, as concurrent.futures does for its pools. A hook runs at
  * most once and is unlinked before it runs; removing it after that is a no-op. */
 typedef struct ct__shutdown_hook {
-    struct ct__shutdown_hook *next, *prev;
+    ct__link link;
     void (*fn)(void *arg);
     void *arg;
     bool linked;

@@ -4,29 +4,43 @@
  * daemon contract at exit. */
 #include "internal.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum thread_kind { STARTED_HERE, MAIN, DUMMY };
 
+/* Who frees the OS thread of a record: nobody here (OS_NONE: the main thread,
+ * Dummies, a refused start); once the creator has published its handle
+ * (OS_JOINABLE), either the first CT_FOREVER joiner, which waits for it to be
+ * gone (OS_JOINER_WAITS), or the thread itself at its end (OS_DETACHED). The
+ * joiner then sleeps in the OS's own wait for the thread's end, which the
+ * exiting thread's kernel wakes, instead of being woken by the thread and
+ * leaving it to detach afterwards: one wake and one context switch less. */
+enum os_thread_owner { OS_NONE, OS_STARTING, OS_JOINABLE, OS_JOINER_WAITS, OS_DETACHED };
+
+/* "Thread-N" and most names given fit here: a start allocates only the record. */
+#define INLINE_NAME_SIZE 32
+
 struct ct_thread {
     size_t refs;
-    struct ct_thread *prev, *next;   /* registry links, under registry_lock */
-    char *name;
+    ct__link registry_link;   /* under registry_lock */
+    char *name;               /* inline_name, or allocated when longer */
     uint64_t ident;
     uint64_t native_id;   /* published by the thread itself, then `started` is set */
     ct_event started;
     ct_event finished;
     enum thread_kind kind;
     bool daemon;
+    unsigned char os_owner;   /* enum os_thread_owner */
+    ctb_thread os_thread;     /* set by the creator before OS_JOINABLE */
     void (*target)(void *);
     void *arg;
     ct__local_table locals;
+    char inline_name[INLINE_NAME_SIZE];
 };
 
 static ct_lock registry_lock = CT_LOCK_INIT;
-static ct_thread *registry_head;
+static ct__list registry;
 static size_t registry_count;
 static ct_thread *main_record;
 
@@ -39,7 +53,7 @@ static CT_THREAD_LOCAL ct_thread *self;
 CT_THREAD_LOCAL uint64_t ct__self_ident;
 
 static ct_lock hooks_lock = CT_LOCK_INIT;
-static ct__shutdown_hook *hooks_head;
+static ct__list hooks;
 
 /* ---------------------------------------------------------------- registry */
 
@@ -47,13 +61,15 @@ static ct__shutdown_hook *hooks_head;
 CT_NO_THREAD_SAFETY_ANALYSIS void ct__registry_lock(void) { ct_lock_acquire(&registry_lock); }
 CT_NO_THREAD_SAFETY_ANALYSIS void ct__registry_unlock(void) { ct_lock_release(&registry_lock); }
 
+static ct_thread *registry_thread(ct__link *link)
+{
+    return CT__CONTAINER(link, ct_thread, registry_link);
+}
+
 static void registry_add(ct_thread *t)
 {
     ct__registry_lock();
-    t->prev = NULL;
-    t->next = registry_head;
-    if (registry_head) registry_head->prev = t;
-    registry_head = t;
+    ct__list_push_front(&registry, &t->registry_link);
     registry_count++;
     ct__registry_unlock();
 }
@@ -61,9 +77,7 @@ static void registry_add(ct_thread *t)
 static void registry_remove(ct_thread *t)
 {
     ct__registry_lock();
-    if (t->prev) t->prev->next = t->next;
-    else registry_head = t->next;
-    if (t->next) t->next->prev = t->prev;
+    ct__list_remove(&registry, &t->registry_link);
     registry_count--;
     ct__registry_unlock();
 }
@@ -71,49 +85,86 @@ static void registry_remove(ct_thread *t)
 void ct__registry_each_table(void (*fn)(ct__local_table *table, void *arg), void *arg)
 {
     ct__registry_lock();
-    for (ct_thread *t = registry_head; t; t = t->next) fn(&t->locals, arg);
+    for (ct__link *l = registry.head; l; l = l->next) fn(&registry_thread(l)->locals, arg);
     ct__registry_unlock();
 }
 
 /* ---------------------------------------------------------------- records */
 
-static char *copy_string(const char *s)
+/* t->name becomes a copy of the n bytes at s. */
+static bool record_name(ct_thread *t, const char *s, size_t n)
 {
-    size_t n = strlen(s) + 1;
-    char *copy = (char *)ct__malloc(n);
-    if (copy) memcpy(copy, s, n);
-    return copy;
-}
-
-static char *numbered_name(const char *prefix, size_t *counter)
-{
-    char buf[48];
-    snprintf(buf, sizeof buf, "%s-%zu", prefix, ct_fetch_add_size(counter, 1) + 1);
-    return copy_string(buf);
-}
-
-static ct_thread *record_new(enum thread_kind kind, char *name, bool daemon, size_t refs)
-{
-    ct_thread *t;
-    if (!name) return NULL;
-    t = (ct_thread *)ct__calloc(1, sizeof *t);
-    if (!t) {
-        ct__free(name);
-        return NULL;
-    }
-    t->refs = refs;
+    char *name = n < sizeof t->inline_name ? t->inline_name : (char *)ct__malloc(n + 1);
+    if (!name) return false;
+    memcpy(name, s, n);
+    name[n] = '\0';
     t->name = name;
-    t->kind = kind;
-    t->daemon = daemon;
+    return true;
+}
+
+/* "prefix-N", N the counter's next value, with the digits written here rather
+ * than by snprintf: this runs on every start of an unnamed thread. */
+static bool record_name_numbered(ct_thread *t, const char *prefix, size_t *counter)
+{
+    char name[INLINE_NAME_SIZE], digits[24];
+    size_t number = ct_fetch_add_size(counter, 1) + 1;
+    size_t n = strlen(prefix), count = 0;
+    do {
+        digits[count++] = (char)('0' + number % 10);
+        number /= 10;
+    } while (number != 0);
+    memcpy(name, prefix, n);
+    name[n++] = '-';
+    while (count > 0) name[n++] = digits[--count];
+    return record_name(t, name, n);
+}
+
+static void record_name_free(ct_thread *t)
+{
+    if (t->name != t->inline_name) ct__free(t->name);
+}
+
+static void record_init(ct_thread *t, enum thread_kind kind, bool daemon, size_t refs)
+{
+    t->refs = refs;
+    t->registry_link.next = t->registry_link.prev = NULL;
+    t->name = t->inline_name;
+    t->ident = 0;
+    t->native_id = 0;
     ct_event_init(&t->started);
     ct_event_init(&t->finished);
+    t->kind = kind;
+    t->daemon = daemon;
+    t->os_owner = OS_NONE;
+    t->os_thread = 0;
+    t->target = NULL;
+    t->arg = NULL;
+    t->locals.values = NULL;
+    t->locals.capacity = 0;
+}
+
+/* A record named name, or, without one, "Thread-N" or "Dummy-N" as its kind
+ * counts. NULL when memory runs out. */
+static ct_thread *record_new(enum thread_kind kind, const char *name, bool daemon, size_t refs)
+{
+    ct_thread *t = (ct_thread *)ct__malloc(sizeof *t);
+    bool named;
+    if (!t) return NULL;
+    record_init(t, kind, daemon, refs);
+    if (name) named = record_name(t, name, strlen(name));
+    else if (kind == DUMMY) named = record_name_numbered(t, "Dummy", &last_dummy_number);
+    else named = record_name_numbered(t, "Thread", &last_thread_number);
+    if (!named) {
+        ct__free(t);
+        return NULL;
+    }
     return t;
 }
 
 static void record_release(ct_thread *t)
 {
     if (ct_fetch_add_size(&t->refs, (size_t)-1) != 1) return;
-    ct__free(t->name);
+    record_name_free(t);
     ct__free(t);
 }
 
@@ -126,15 +177,23 @@ static void record_adopt_current(ct_thread *t)
     ct_event_set(&t->started);
 }
 
+/* In the ending thread: unless a joiner has claimed the OS thread, it frees itself. */
+static void os_thread_let_go(ct_thread *t)
+{
+    if (ct_load_u8(&t->os_owner) == OS_NONE) return;
+    if (ct_exchange_u8(&t->os_owner, OS_DETACHED) != OS_JOINER_WAITS) ctb_thread_detach_self();
+}
+
 /* The end of every thread with a record: its locals' destructors run while it
  * still counts as alive (as threading.local's do), then it leaves the registry
  * and joiners are released. */
 static void record_finish(ct_thread *t)
 {
-    ct__local_table_finish(&t->locals);
+    if (t->locals.values) ct__local_table_finish(&t->locals);
     registry_remove(t);
     ct_event_set(&t->finished);
     if (self == t) self = NULL;
+    os_thread_let_go(t);
     record_release(t);
 }
 
@@ -172,7 +231,7 @@ static void fork_child(void);
 
 static void runtime_start(void)
 {
-    ct_thread *t = record_new(MAIN, copy_string("MainThread"), false, 1);
+    ct_thread *t = record_new(MAIN, "MainThread", false, 1);
     if (!t) ctb_fatal("cannot allocate the main thread's record", 0);
     t->ident = ct_get_ident();
     registry_add(t);
@@ -231,7 +290,7 @@ static ct_thread *forking_thread_record(void)
 {
     ct_thread *t = self;
     if (!t) {
-        t = record_new(MAIN, copy_string("MainThread"), false, 1);
+        t = record_new(MAIN, "MainThread", false, 1);
         if (!t) ctb_fatal("cannot allocate the main thread's record after fork", 0);
         t->ident = ct_get_ident();
         registry_add(t);
@@ -239,14 +298,16 @@ static ct_thread *forking_thread_record(void)
         return t;
     }
     if (t->kind == DUMMY) {
-        char *name = copy_string("MainThread");
-        if (name) {   /* else it keeps its Dummy name: a name is only a label */
-            ct__free(t->name);
-            t->name = name;
-        }
+        char *dummy_name = t->name;
+        (void)record_name(t, "MainThread", strlen("MainThread"));   /* fits inline */
+        if (dummy_name != t->inline_name) ct__free(dummy_name);
         t->kind = MAIN;
         t->daemon = false;
     }
+    /* Its OS thread is the child's first one now, which, as a process's
+     * first thread, nobody frees: no joiner claims it, it detaches nothing
+     * (ThreadSanitizer's child does not know it as a thread to detach). */
+    ct_store_u8(&t->os_owner, OS_NONE);
     ct_store_u64(&t->native_id, ctb_native_id());
     return t;
 }
@@ -262,6 +323,7 @@ static void record_vanish(ct_thread *t)
     ct__free(t->locals.values);
     t->locals.values = NULL;
     t->locals.capacity = 0;
+    ct_store_u8(&t->os_owner, OS_NONE);
     ct_event_set(&t->started);
     ct_event_set(&t->finished);
     if (t != main_record) record_release(t);
@@ -269,15 +331,16 @@ static void record_vanish(ct_thread *t)
 
 static void fork_child(void)
 {
-    ct_thread *current, *t, *next;
+    ct_thread *current;
+    ct__link *link, *next;
     ct__parking_lot_after_fork();
     ct_lock_init(&registry_lock);
     ct_lock_init(&hooks_lock);
     ct__pools_fork_child();
     current = forking_thread_record();
-    for (t = registry_head; t; t = next) {
-        next = t->next;
-        if (t != current) record_vanish(t);
+    for (link = registry.head; link; link = next) {
+        next = link->next;
+        if (registry_thread(link) != current) record_vanish(registry_thread(link));
     }
     main_record = current;
 }
@@ -296,6 +359,21 @@ void ct__thread_main(void *record)
     record_finish(t);
 }
 
+/* The thread may have ended and let itself go already: then there is nothing to join. */
+static void os_thread_publish(ct_thread *t, ctb_thread os_thread)
+{
+    unsigned char starting = OS_STARTING;
+    t->os_thread = os_thread;
+    (void)ct_cas_u8(&t->os_owner, &starting, OS_JOINABLE);
+}
+
+/* The first CT_FOREVER joiner of a published OS thread claims it. */
+static bool os_thread_claim(ct_thread *t)
+{
+    unsigned char joinable = OS_JOINABLE;
+    return ct_cas_u8(&t->os_owner, &joinable, OS_JOINER_WAITS);
+}
+
 static bool current_daemon(void)
 {
     /* A thread with no record was started elsewhere: a Dummy, and Dummies are daemons. */
@@ -308,25 +386,27 @@ int ct_thread_start(ct_thread **thread, void (*target)(void *), void *arg,
     ct_thread_options defaults = CT_THREAD_OPTIONS_INIT;
     const ct_thread_options *o = options ? options : &defaults;
     size_t stack_size;
+    ctb_thread os_thread;
     ct_thread *t;
     int status;
     if (!thread || !target) return CT_EINVAL;
     if (o->daemon != CT_INHERIT && o->daemon != 0 && o->daemon != 1) return CT_EINVAL;
     runtime_ensure();
-    t = record_new(STARTED_HERE,
-                   o->name ? copy_string(o->name) : numbered_name("Thread", &last_thread_number),
-                   o->daemon == CT_INHERIT ? current_daemon() : o->daemon == 1, 2);
+    t = record_new(STARTED_HERE, o->name, o->daemon == CT_INHERIT ? current_daemon() : o->daemon == 1, 2);
     if (!t) return CT_ENOMEM;
     t->ident = ct_fetch_add_u64(&last_ident, 1) + 1;
     t->target = target;
     t->arg = arg;
     stack_size = o->stack_size ? ctb_stack_size_fit(o->stack_size) : ct_load_size(&default_stack_size);
+    t->os_owner = OS_STARTING;
     registry_add(t);
-    status = ct__fault_now() ? CT_EAGAIN : ctb_thread_create(t, stack_size);
+    status = ct__fault_now() ? CT_EAGAIN : ctb_thread_create(t, stack_size, &os_thread);
     if (status != CT_OK) {
+        ct_store_u8(&t->os_owner, OS_NONE);
         record_refused(t);
         return status;
     }
+    os_thread_publish(t, os_thread);
     *thread = t;
     return CT_OK;
 }
@@ -338,6 +418,10 @@ int ct_thread_join(ct_thread *thread, double timeout)
     if (!thread) return CT_EINVAL;
     if (thread == self) return CT_EDEADLK;
     if ((status = ct__deadline(timeout, &deadline)) != CT_OK) return status;
+    if (deadline == CTB_NEVER && os_thread_claim(thread)) {
+        ctb_thread_wait_gone(thread->os_thread);
+        return CT_OK;
+    }
     return ct__event_sleep_until(&thread->finished, deadline) ? CT_OK : CT_ETIMEDOUT;
 }
 
@@ -380,12 +464,11 @@ ct_thread *ct_current_thread(void)
     if (self) return self;
     runtime_ensure();
     if (self) return self;
-    t = record_new(DUMMY, numbered_name("Dummy", &last_dummy_number), true, 1);
+    t = record_new(DUMMY, NULL, true, 1);
     if (!t) return NULL;
     t->ident = ct_get_ident();
     if (ct__fault_now() || ctb_thread_exit_hook(t) != CT_OK) {
-        ct__free(t->name);
-        ct__free(t);
+        record_release(t);
         return NULL;
     }
     registry_add(t);
@@ -414,10 +497,10 @@ size_t ct_enumerate(ct_thread **out, size_t capacity)
     size_t n = 0;
     runtime_ensure();
     ct__registry_lock();
-    for (ct_thread *t = registry_head; t; t = t->next, n++) {
+    for (ct__link *l = registry.head; l; l = l->next, n++) {
         if (n < capacity) {
-            ct_fetch_add_size(&t->refs, 1);
-            out[n] = t;
+            ct_fetch_add_size(&registry_thread(l)->refs, 1);
+            out[n] = registry_thread(l);
         }
     }
     ct__registry_unlock();
@@ -451,38 +534,30 @@ ct__local_table *ct__current_local_table(bool create)
 void ct__shutdown_hook_add(ct__shutdown_hook *hook)
 {
     ct_lock_acquire(&hooks_lock);
-    hook->prev = NULL;
-    hook->next = hooks_head;
-    if (hooks_head) hooks_head->prev = hook;
-    hooks_head = hook;
+    ct__list_push_front(&hooks, &hook->link);
     hook->linked = true;
     ct_lock_release(&hooks_lock);
-}
-
-static void hook_unlink(ct__shutdown_hook *hook)
-{
-    if (hook->prev) hook->prev->next = hook->next;
-    else hooks_head = hook->next;
-    if (hook->next) hook->next->prev = hook->prev;
-    hook->linked = false;
 }
 
 void ct__shutdown_hook_remove(ct__shutdown_hook *hook)
 {
     ct_lock_acquire(&hooks_lock);
-    if (hook->linked) hook_unlink(hook);
+    if (hook->linked) ct__list_remove(&hooks, &hook->link);
+    hook->linked = false;
     ct_lock_release(&hooks_lock);
 }
 
 static void run_shutdown_hooks(void)
 {
     for (;;) {
+        ct__link *link;
         ct__shutdown_hook *hook;
         ct_lock_acquire(&hooks_lock);
-        hook = hooks_head;
-        if (hook) hook_unlink(hook);
+        link = ct__list_pop_front(&hooks);
+        if (link) CT__CONTAINER(link, ct__shutdown_hook, link)->linked = false;
         ct_lock_release(&hooks_lock);
-        if (!hook) return;
+        if (!link) return;
+        hook = CT__CONTAINER(link, ct__shutdown_hook, link);
         hook->fn(hook->arg);
     }
 }
@@ -492,7 +567,8 @@ static ct_thread *next_to_join(void)
 {
     ct_thread *found = NULL;
     ct__registry_lock();
-    for (ct_thread *t = registry_head; t; t = t->next) {
+    for (ct__link *l = registry.head; l; l = l->next) {
+        ct_thread *t = registry_thread(l);
         if (t->kind == STARTED_HERE && !t->daemon && t != self) {
             ct_fetch_add_size(&t->refs, 1);
             found = t;

@@ -728,3 +728,88 @@ TEST(target_ending_its_own_thread)
     CHECK_EQ(e.after, 0);
     ct_thread_release(thread);
 }
+
+/* The first CT_FOREVER joiner waits for the OS thread to be gone; the others,
+ * and a timed joiner, wait for the thread's end as before: all of them return. */
+typedef struct joiner_view {
+    ct_thread *joined;
+    double timeout;
+    int status;
+    bool alive_after;
+} joiner_view;
+
+static void join_and_look(void *arg)
+{
+    joiner_view *view = (joiner_view *)arg;
+    view->status = ct_thread_join(view->joined, view->timeout);
+    view->alive_after = ct_thread_is_alive(view->joined);
+}
+
+TEST(joiners_forever_and_timed_together)
+{
+    ct_event go = CT_EVENT_INIT;
+    ct_thread *thread = start_with(wait_for_go, &go, NULL);
+    joiner_view views[4] = {
+        { thread, CT_FOREVER, -1, true }, { thread, CT_FOREVER, -1, true },
+        { thread, 30.0, -1, true }, { thread, CT_FOREVER, -1, true },
+    };
+    ct_thread *joiners[4];
+    for (int i = 0; i < 4; i++) joiners[i] = start_with(join_and_look, &views[i], NULL);
+    ct_sleep(0.05);
+    CHECK(ct_thread_is_alive(thread));
+    ct_event_set(&go);
+    for (int i = 0; i < 4; i++) {
+        ct_test_join(joiners[i]);
+        CHECK_EQ(views[i].status, CT_OK);
+        CHECK(!views[i].alive_after);
+    }
+    CHECK_OK(ct_thread_join(thread, CT_FOREVER));
+    ct_thread_release(thread);
+}
+
+/* A thread that ends before anyone joins it, or that nobody joins at all,
+ * frees itself; a later CT_FOREVER join returns at once. */
+TEST(join_forever_after_the_end)
+{
+    int ran = 0;
+    ct_thread *thread = start_with(set_flag, &ran, NULL);
+    double deadline = ct_monotonic() + 30.0;
+    while (ct_thread_is_alive(thread) && ct_monotonic() < deadline) ct_sleep(0.001);
+    CHECK(!ct_thread_is_alive(thread));
+    CHECK_OK(ct_thread_join(thread, CT_FOREVER));
+    CHECK_OK(ct_thread_join(thread, CT_FOREVER));
+    CHECK_EQ(ran, 1);
+    ct_thread_release(thread);
+}
+
+TEST(target_ending_its_own_thread_joined_forever)
+{
+    early_end e = { 0, 0 };
+    ct_thread *thread = start_with(end_own_thread, &e, NULL);
+    CHECK_OK(ct_thread_join(thread, CT_FOREVER));
+    CHECK(!ct_thread_is_alive(thread));
+    CHECK_EQ(e.before, 1);
+    CHECK_EQ(e.after, 0);
+    ct_thread_release(thread);
+}
+
+/* Names of every length around the record's inline room are kept whole. */
+TEST(names_around_the_inline_size)
+{
+    char name[40];
+    for (size_t n = 29; n < sizeof name; n++) {
+        ct_thread_options options = CT_THREAD_OPTIONS_INIT;
+        self_view view;
+        ct_thread *thread;
+        memset(name, 'a' + (int)(n % 26), n);
+        name[n] = '\0';
+        self_view_init(&view);
+        options.name = name;
+        thread = start_with(look_and_wait, &view, &options);
+        CHECK(strcmp(ct_thread_name(thread), name) == 0);
+        ct_event_set(&view.go);
+        CHECK_OK(ct_thread_join(thread, CT_FOREVER));
+        CHECK_MSG(strcmp(view.name, name) == 0, "a %zu-byte name seen as '%s'", n, view.name);
+        ct_thread_release(thread);
+    }
+}

@@ -15,6 +15,7 @@ find_package(Threads REQUIRED)
 target_sources(cthreading PRIVATE
   backend/posix/clock.c
   backend/posix/thread.c
+  backend/posix/process.c
   backend/posix/park.c
   backend/posix/fatal.c)
 target_link_libraries(cthreading PUBLIC Threads::Threads)

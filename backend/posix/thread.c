@@ -43,20 +43,63 @@ static int status_from_errno(int err)
     return err == ENOMEM ? CT_ENOMEM : CT_EAGAIN;
 }
 
-int ctb_thread_create(void *record, size_t stack_size)
+/* The attributes of a thread with the default stack, built once: most threads
+ * have it, and pthread_attr_init and _destroy are a tenth of a start's work. */
+static pthread_attr_t default_attr;
+static pthread_once_t default_attr_once = PTHREAD_ONCE_INIT;
+
+static void default_attr_create(void)
+{
+    int err = pthread_attr_init(&default_attr);
+    if (err != 0) ctb_fatal("pthread_attr_init", err);
+}
+
+static int create_with(const pthread_attr_t *attr, void *record, ctb_thread *thread)
+{
+    pthread_t created;
+    int err = pthread_create(&created, attr, trampoline, record);
+    if (err != 0) return status_from_errno(err);
+    *thread = 0;
+    memcpy(thread, &created, sizeof created);
+    return CT_OK;
+}
+
+static int create_with_stack(void *record, size_t stack_size, ctb_thread *thread)
 {
     pthread_attr_t attr;
-    pthread_t thread;
-    int err;
+    int err, status;
     if ((err = pthread_attr_init(&attr)) != 0) return status_from_errno(err);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (stack_size != 0 && (err = pthread_attr_setstacksize(&attr, stack_size)) != 0) {
+    if ((err = pthread_attr_setstacksize(&attr, stack_size)) != 0) {
         pthread_attr_destroy(&attr);
         return err == EINVAL ? CT_EINVAL : status_from_errno(err);
     }
-    err = pthread_create(&thread, &attr, trampoline, record);
+    status = create_with(&attr, record, thread);
     pthread_attr_destroy(&attr);
-    return err == 0 ? CT_OK : status_from_errno(err);
+    return status;
+}
+
+/* ctb_thread holds a pthread_t, which is an integer or a pointer wherever POSIX threads run. */
+typedef char pthread_t_fits_ctb_thread[sizeof(pthread_t) <= sizeof(ctb_thread) ? 1 : -1];
+
+int ctb_thread_create(void *record, size_t stack_size, ctb_thread *thread)
+{
+    if (stack_size != 0) return create_with_stack(record, stack_size, thread);
+    pthread_once(&default_attr_once, default_attr_create);
+    return create_with(&default_attr, record, thread);
+}
+
+void ctb_thread_wait_gone(ctb_thread thread)
+{
+    pthread_t joined;
+    int err;
+    memcpy(&joined, &thread, sizeof joined);
+    if ((err = pthread_join(joined, NULL)) != 0) ctb_fatal("pthread_join", err);
+}
+
+void ctb_thread_detach_self(void)
+{
+    int err = pthread_detach(pthread_self());
+    if (err != 0) ctb_fatal("pthread_detach", err);
 }
 
 size_t ctb_stack_size_fit(size_t size)
@@ -187,42 +230,4 @@ unsigned ctb_cpu_count(void)
     if (allowed > 0) return allowed;
     online = sysconf(_SC_NPROCESSORS_ONLN);
     return online > 0 ? (unsigned)online : 1;
-}
-
-/* --- fork --------------------------------------------------------------------- */
-
-int ctb_at_fork(void (*prepare)(void), void (*parent)(void), void (*child)(void))
-{
-    return pthread_atfork(prepare, parent, child) == 0 ? CT_OK : CT_ENOMEM;
-}
-
-/* --- the exit hook -------------------------------------------------------------- */
-
-/* One key whose destructor is the exit hook: POSIX runs it when a thread ends
- * by returning or pthread_exit, whoever started the thread. */
-static pthread_key_t exit_key;
-static pthread_once_t exit_key_once = PTHREAD_ONCE_INIT;
-
-static void exit_key_destructor(void *record)
-{
-    ct__thread_exited(record);
-}
-
-static void exit_key_create(void)
-{
-    int err = pthread_key_create(&exit_key, exit_key_destructor);
-    if (err != 0) ctb_fatal("pthread_key_create", err);
-}
-
-int ctb_thread_exit_hook(void *record)
-{
-    int err;
-    pthread_once(&exit_key_once, exit_key_create);
-    err = pthread_setspecific(exit_key, record);
-    return err == 0 ? CT_OK : CT_ENOMEM;
-}
-
-int ctb_at_exit(void (*fn)(void))
-{
-    return atexit(fn) == 0 ? CT_OK : CT_ENOMEM;
 }

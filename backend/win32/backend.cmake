@@ -5,6 +5,7 @@
 target_sources(cthreading PRIVATE
   backend/win32/clock.c
   backend/win32/thread.c
+  backend/win32/process.c
   backend/win32/park.c
   backend/win32/fatal.c)
 target_compile_definitions(cthreading PRIVATE _WIN32_WINNT=0x0602)

@@ -18,4 +18,24 @@
  * that loops until the deadline. CTB_NEVER gives INFINITE, a past deadline 0. */
 DWORD ctb__timeout_ms(int64_t deadline, int64_t now);
 
+/* A thread that thread.c started; process.c keeps it on its list until it is
+ * gone. Whoever frees it: the joiner that waited for its handle
+ * (ctb_thread_wait_gone), or, once it has detached itself, process.c. */
+typedef struct ctb__thread {
+    ct__link link;   /* on process.c's list, under its lock */
+    HANDLE handle;
+    void *record;    /* what the thread runs: ct__thread_main(record) */
+    LONG returned;   /* set when its target has returned: the thread is ending */
+    LONG detached;   /* set at its end when nobody waits for it */
+} ctb__thread;
+
+/* process.c: put a thread just started on the list (closing, first, the
+ * handles of detached threads that are gone), and take one off it. */
+void ctb__threads_add(ctb__thread *thread);
+void ctb__threads_remove(ctb__thread *thread);
+
+/* process.c: clear the calling thread's exit hook; from here on the thread
+ * finishes its record itself. */
+void ctb__thread_exit_hook_clear(void);
+
 #endif /* CT_BACKEND_WIN32_H */
