@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The conformance harness runner: `<exe>` runs every test of the file in
+/* The conformance harness runner: `<exe>` runs every test of the program in
  * order, `<exe> NAME` runs one, `<exe> --list` prints the names. */
 #include "harness.h"
 
@@ -7,15 +7,7 @@
 #include <string.h>
 
 const char *ct_test_argv0;
-static ct_test_case *tests;
 static const char *current_test = "?";
-
-void ct_test_register(ct_test_case *test)
-{
-    ct_test_case **tail = &tests;
-    while (*tail) tail = &(*tail)->next;
-    *tail = test;
-}
 
 void ct_test_fail(const char *file, int line, const char *fmt, ...)
 {
@@ -82,7 +74,7 @@ static void watchdog(void *arg)
     _Exit(124);
 }
 
-static int run_one(ct_test_case *test)
+static int run_one(const ct_test_case *test)
 {
     ct_thread_options options = CT_THREAD_OPTIONS_INIT;
     ct_thread *dog = NULL;
@@ -109,20 +101,20 @@ static int run_one(ct_test_case *test)
 
 int main(int argc, char **argv)
 {
-    ct_test_case *test;
+    size_t i;
     ct_test_argv0 = argv[0];
     if (argc >= 2 && strcmp(argv[1], "--list") == 0) {
-        for (test = tests; test; test = test->next) printf("%s\n", test->name);
+        for (i = 0; i < ct_test_count; i++) printf("%s\n", ct_tests[i].name);
         return 0;
     }
     if (argc >= 2) {
-        for (test = tests; test; test = test->next)
-            if (strcmp(test->name, argv[1]) == 0) return run_one(test);
+        for (i = 0; i < ct_test_count; i++)
+            if (strcmp(ct_tests[i].name, argv[1]) == 0) return run_one(&ct_tests[i]);
         fprintf(stderr, "no test named %s\n", argv[1]);
         return 2;
     }
     /* Running them all in one process is for humans; CTest runs each alone. */
-    for (test = tests; test; test = test->next)
-        if (run_one(test) != 0) return 1;
+    for (i = 0; i < ct_test_count; i++)
+        if (run_one(&ct_tests[i]) != 0) return 1;
     return 0;
 }
