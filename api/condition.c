@@ -5,6 +5,7 @@
  * waiters counts the threads queued here; it is only touched under the lock,
  * which makes notify with nobody waiting a plain read. */
 #include "internal.h"
+#include "parking_lot.h"
 
 enum { OWN_RLOCK = 0, EXTERNAL_LOCK = 1, EXTERNAL_RLOCK = 2 };
 #define TOKEN_NOTIFIED 1
@@ -82,7 +83,7 @@ static int wait_until(ct_condition *cond, int64_t deadline)
     uintptr_t token = 0;
     int status;
     cond->waiters++;
-    status = ct__park(cond, deadline, NULL, release_for_wait, &self, &token);
+    status = ct__park(cond, deadline, NULL, release_for_wait, &self, CT__PARK_SPIN, &token);
     reacquire_after_wait(&self);
     /* A notifier that dequeued us already took us off the count. */
     if (status != CT_OK) cond->waiters--;

@@ -334,6 +334,8 @@ CT_API void   ct_shutdown(void);
  *                          be parked on the lock's address (while a thread
  *                          woken from there is on its way back, the bit may be
  *                          clear with others parked: that thread sets it again)
+ *   bit 2 (CT__WOKEN)      a thread woken from the parking lot has not looked
+ *                          at the lock again yet: releases wake nobody else
  * Acquire and release are one inline compare-and-swap each when nobody waits;
  * otherwise the out-of-line slow path backs off once for about a microsecond,
  * then parks the thread in the runtime's parking lot (keyed by the lock's
@@ -358,6 +360,7 @@ typedef struct CT__CAPABILITY("mutex") ct_lock {
 #define CT_LOCK_INIT { 0 }
 #define CT__LOCKED 1u
 #define CT__HAS_PARKED 2u
+#define CT__WOKEN 4u
 
 /**
  * @brief Initialize a lock, released.

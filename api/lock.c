@@ -5,17 +5,17 @@
  * Tuned with benchmarks/ on a 2-core machine (numbers in the README's
  * Benchmarks section):
  * - A thread that finds the lock held backs off once for about a microsecond,
- *   looks again, and then parks. Spinning on the lock (or yielding, as this
- *   file did before) steals it back and forth between cores and pulls its
- *   cache line away from the holder; a parked waiter leaves the holder running
+ *   looks again, and then parks. Spinning on the lock, or yielding, steals it
+ *   back and forth between cores and pulls its cache line away from the
+ *   holder; a parked waiter leaves the holder running
  *   alone. The one look after the pause still catches a holder that is done.
- * - One woken thread at a time. A release that wakes a waiter marks it as on
- *   its way (ct__waking_set); until it has run again, releases do not wake
- *   another.
- * - While the first waiter is young, a release that wakes it (or finds a
- *   woken thread on its way) clears HAS_PARKED, so the holder's next releases
- *   stay on the fast path; the woken thread sets the bit again if others are
- *   parked. Once the first waiter has waited FAIR_AFTER_NS the bit stays set:
+ * - One woken thread at a time. A release that wakes a waiter sets WOKEN in
+ *   the lock word (as Go's mutexWoken); until that thread has looked at the
+ *   lock again, releases do not wake another. The woken thread clears the bit
+ *   in the compare-and-swap that takes the lock or readies it to park again.
+ * - While the first waiter is young, a release that wakes it clears
+ *   HAS_PARKED, so the holder's next releases stay on the fast path; the
+ *   woken thread sets the bit again if others were parked behind it. Once the first waiter has waited FAIR_AFTER_NS the bit stays set:
  *   every thread that then finds the lock held parks, every release looks at
  *   the queue, and that waiter is handed the lock promptly. Without this,
  *   with more threads than cores, threads that keep winning the race stay
@@ -28,9 +28,11 @@
  *   in which every thread gets one critical section per wake-up.
  */
 #include "internal.h"
+#include "parking_lot.h"
 
 #define LOCKED ((unsigned char)CT__LOCKED)
 #define HAS_PARKED ((unsigned char)CT__HAS_PARKED)
+#define WOKEN ((unsigned char)CT__WOKEN)
 #define FAIR_AFTER_NS 1000000        /* 1 ms: then the releaser hands the lock over */
 #define HANDOFF_QUANTUM_NS 150000    /* a handed-off holder hands on no sooner than this */
 #define BACKOFF_NS 1000              /* the back-off: about 1 us, timed (ct_cpu_relax is not) */
@@ -41,7 +43,8 @@
 #define QUICK_RELEASES 16
 
 #define TOKEN_WOKEN 0        /* woken: try again */
-#define TOKEN_HANDOFF 1      /* the lock is yours */
+#define TOKEN_WOKEN_MORE 1   /* woken with others parked behind: try again, and set HAS_PARKED */
+#define TOKEN_HANDOFF 2      /* the lock is yours */
 
 typedef struct lock_waiter {
     ct_lock *lock;
@@ -58,7 +61,7 @@ static CT_THREAD_LOCAL unsigned quick_releases;
 static bool still_locked_with_waiters(void *ctx)
 {
     const lock_waiter *self = (const lock_waiter *)ctx;
-    return ct_load_u8(&self->lock->v) == (LOCKED | HAS_PARKED);
+    return (ct_load_u8(&self->lock->v) & (LOCKED | HAS_PARKED)) == (LOCKED | HAS_PARKED);
 }
 
 /* Found held with nobody parked: wait a moment without touching the lock's
@@ -83,46 +86,41 @@ int ct__lock_acquire_until(ct_lock *lock, int64_t deadline, const void *primitiv
 {
     lock_waiter self = { lock, 0, primitive };
     unsigned char parked_bit = 0;   /* HAS_PARKED once woken while others are parked */
+    unsigned char woken_bit = 0;    /* WOKEN while this thread is the woken one, until its next CAS */
     bool backed_off = false;
-    bool woken = false;
+    bool slept = false;
     for (;;) {
         unsigned char v = ct_load_relaxed_u8(&lock->v);   /* a look: the CAS acquires */
         if (!(v & LOCKED)) {
-            if (ct_cas_u8(&lock->v, &v, (unsigned char)(v | LOCKED | parked_bit))) return acquired(&self, woken);
+            unsigned char taken = (unsigned char)((v | LOCKED | parked_bit) & ~woken_bit);
+            if (ct_cas_u8(&lock->v, &v, taken)) return acquired(&self, slept);
             continue;
         }
-        if (deadline == 0) return CT_ETIMEDOUT;
+        if (deadline == 0) return CT_ETIMEDOUT;   /* never parked, so never the woken one */
         if (!(v & HAS_PARKED) && !backed_off) {
             backed_off = true;
             back_off();
             continue;
         }
-        if (!(v & HAS_PARKED) && !ct_cas_u8(&lock->v, &v, (unsigned char)(v | HAS_PARKED)))
-            continue;
+        unsigned char parking = (unsigned char)((v | HAS_PARKED) & ~woken_bit);
+        if (parking != v && !ct_cas_u8(&lock->v, &v, parking)) continue;
+        woken_bit = 0;
         if (self.fair_at == 0) self.fair_at = ctb_monotonic_ns() + FAIR_AFTER_NS;
         uintptr_t token = TOKEN_WOKEN;
-        int parked = woken ? ct__park_first(lock, deadline, still_locked_with_waiters, &self, &token)
-                           : ct__park(lock, deadline, still_locked_with_waiters, NULL, &self, &token);
-        switch (parked) {
-        case CT_OK:
-            if (token == TOKEN_HANDOFF) {
-                handed_lock = lock;
-                handed_at = ctb_monotonic_ns();
-                return acquired(&self, true);
-            }
-            /* Clear the mark first: a release that saw it may have cleared
-             * HAS_PARKED, trusting this thread to set it again for those
-             * still parked, and they are queued by now. */
-            ct__waking_clear(lock);
-            parked_bit = ct__parked(lock) ? HAS_PARKED : 0;
-            backed_off = false;
-            woken = true;
-            break;
-        case CT_ETIMEDOUT:
-            return CT_ETIMEDOUT;
-        default:
-            break;
+        /* Woken before and lost the race: back to the head of the queue. */
+        unsigned flags = slept ? CT__PARK_FIRST : 0;
+        int parked = ct__park(lock, deadline, still_locked_with_waiters, NULL, &self, flags, &token);
+        if (parked == CT_ETIMEDOUT) return CT_ETIMEDOUT;
+        if (parked != CT_OK) continue;
+        slept = true;
+        if (token == TOKEN_HANDOFF) {
+            handed_lock = lock;
+            handed_at = ctb_monotonic_ns();
+            return acquired(&self, true);
         }
+        woken_bit = WOKEN;
+        if (token == TOKEN_WOKEN_MORE) parked_bit = HAS_PARKED;
+        backed_off = false;
     }
 }
 
@@ -137,59 +135,53 @@ typedef struct release_state {
     bool was_unlocked;
 } release_state;
 
-/* Runs under the parking lot's bucket lock, so no waiter can queue or leave
- * while the lock word is rewritten; HAS_PARKED is set and only this function
- * clears it, so plain stores lose nothing. */
-static uintptr_t release_decide(void *arg, ct__waiter *waiter, bool more)
+typedef enum release_wake { WAKE_NOBODY, WAKE_FIRST, HAND_OFF } release_wake;
+
+/* The word that releasing v leaves, given the queue's first waiter (if any)
+ * and whether others wait behind it; *wake says what becomes of that waiter.
+ * WOKEN is kept as it is, or set for the thread woken here. */
+static unsigned char released_word(const release_state *state, unsigned char v, bool any, bool more,
+                                   bool due, release_wake *wake)
+{
+    unsigned char woken = (unsigned char)(v & WOKEN);
+    unsigned char others = more ? HAS_PARKED : 0;
+    *wake = WAKE_NOBODY;
+    if (!any) return woken;
+    if (due && state->may_hand_off) {
+        *wake = HAND_OFF;
+        return (unsigned char)(LOCKED | others | woken);
+    }
+    /* A woken thread that has not looked yet will take the lock or park
+     * again, whatever this release does. HAS_PARKED stays: those queued since
+     * that thread was woken are covered by nothing else. */
+    if (woken) return (unsigned char)(HAS_PARKED | WOKEN);
+    /* While the first waiter is young, HAS_PARKED goes, so that the next
+     * releases stay on the fast path: the woken thread sets it again, told by
+     * its token that others wait. */
+    *wake = WAKE_FIRST;
+    return (unsigned char)(WOKEN | (due ? others : 0));
+}
+
+/* Runs under the parking lot's bucket lock, so no waiter queues or leaves
+ * while the lock word is rewritten; a compare-and-swap all the same, as a
+ * woken thread clears WOKEN (and sets HAS_PARKED) while the lock is held. */
+static void release_choose(void *arg, ct__queue *queue)
 {
     release_state *state = (release_state *)arg;
     ct_lock *lock = state->lock;
-    unsigned char others = more ? HAS_PARKED : 0;
-    if (!(ct_load_u8(&lock->v) & LOCKED)) {
-        state->was_unlocked = true;   /* another thread released it first */
-        return CT__LEAVE_PARKED;
-    }
-    if (!waiter) {
-        ct_store_u8(&lock->v, 0);
-        return CT__LEAVE_PARKED;
-    }
-    bool due = ctb_monotonic_ns() >= ((lock_waiter *)waiter->ctx)->fair_at;
-    if (due && state->may_hand_off) {
-        ct_store_u8(&lock->v, (unsigned char)(LOCKED | others));
-        return TOKEN_HANDOFF;
-    }
-    if (ct__waking(lock)) {
-        /* That thread clears the mark before it looks at the lock, and parks
-         * only after validating under this bucket's lock: it sees this store. */
-        ct_store_u8(&lock->v, due ? HAS_PARKED : 0);
-        return CT__LEAVE_PARKED;
-    }
-    ct__waking_set(lock);
-    ct_store_u8(&lock->v, due ? others : 0);
-    return TOKEN_WOKEN;
-}
-
-/* A release that found a woken thread on its way and unlocked without looking
- * at the queue, then saw the mark gone: that thread may have looked at the
- * lock before the unlock and parked again, so make sure someone is woken. The
- * lock is not held here: the word changes only by compare-and-swap. */
-static uintptr_t unlocked_decide(void *arg, ct__waiter *waiter, bool more)
-{
-    ct_lock *lock = (ct_lock *)arg;
-    (void)more;
-    /* A holder's release will come to the queue (HAS_PARKED is set: only a
-     * decide, under this bucket's lock, clears it); a marked thread will look. */
-    if (!waiter || (ct_load_u8(&lock->v) & LOCKED) || ct__still_waking(lock)) return CT__LEAVE_PARKED;
-    ct__waking_set(lock);
-    return TOKEN_WOKEN;
-}
-
-/* The common release while a woken thread is on its way and others are
- * parked: unlock, leaving HAS_PARKED set and the queue alone. */
-static void release_while_waking(ct_lock *lock)
-{
-    if (ct__still_waking(lock)) return;
-    ct__unpark_one(lock, unlocked_decide, lock);
+    ct__waiter *first = ct__queue_next(queue, NULL);
+    bool more = first && ct__queue_next(queue, first);
+    bool due = first && ctb_monotonic_ns() >= ((lock_waiter *)first->ctx)->fair_at;
+    release_wake wake;
+    unsigned char v = ct_load_u8(&lock->v);
+    do {
+        if (!(v & LOCKED)) {
+            state->was_unlocked = true;   /* another thread released it first */
+            return;
+        }
+    } while (!ct_cas_u8(&lock->v, &v, released_word(state, v, first != NULL, more, due, &wake)));
+    if (wake == HAND_OFF) ct__queue_wake(queue, first, TOKEN_HANDOFF);
+    else if (wake == WAKE_FIRST) ct__queue_wake(queue, first, more ? TOKEN_WOKEN_MORE : TOKEN_WOKEN);
 }
 
 int ct__lock_release_slow(ct_lock *lock)
@@ -197,18 +189,18 @@ int ct__lock_release_slow(ct_lock *lock)
     for (;;) {
         unsigned char v = ct_load_u8(&lock->v);
         if (!(v & LOCKED)) return CT_EPERM;
-        bool waking = (v & HAS_PARKED) && ++quick_releases % QUICK_RELEASES != 0 && ct__waking(lock);
-        if (!(v & HAS_PARKED) || waking) {
-            if (!ct_cas_u8(&lock->v, &v, (unsigned char)(v & ~LOCKED))) continue;
-            if (waking) release_while_waking(lock);
-            return CT_OK;
+        bool quick = !(v & HAS_PARKED) ||
+                     ((v & WOKEN) && ++quick_releases % QUICK_RELEASES != 0);
+        if (quick) {
+            if (ct_cas_u8(&lock->v, &v, (unsigned char)(v & ~LOCKED))) return CT_OK;
+            continue;
         }
         release_state state = { lock, true, false };
         if (handed_lock == lock) {
             if (ctb_monotonic_ns() - handed_at < HANDOFF_QUANTUM_NS) state.may_hand_off = false;
             else handed_lock = NULL;
         }
-        ct__unpark_one(lock, release_decide, &state);
+        ct__unpark_with(lock, release_choose, &state);
         return state.was_unlocked ? CT_EPERM : CT_OK;
     }
 }

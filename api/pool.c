@@ -10,6 +10,7 @@
  * released after shutdown(wait=false) is freed by its last worker.
  */
 #include "future.h"
+#include "thread_shared.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "win32.h"
+#include "compiler.h"
 
 #include <errno.h>
 #include <limits.h>
