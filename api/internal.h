@@ -26,6 +26,12 @@ static inline bool ct__fault_now(void) { return false; }
  * CT_EOVERFLOW (above CT_TIMEOUT_MAX). */
 int ct__deadline(double timeout, int64_t *deadline);
 
+/* Whether deadline (from ct__deadline) has come. */
+static inline bool ct__deadline_passed(int64_t deadline)
+{
+    return deadline != CTB_NEVER && ctb_monotonic_ns() >= deadline;
+}
+
 /* --- what tools are told (contention.c, tsan.c) ------------------------------------ */
 
 /* A thread got primitive after sleeping since since_ns (ctb_monotonic_ns):
@@ -105,6 +111,13 @@ static inline int ct__lock_release_fast(ct_lock *lock)
     ct__tsan_unlock_end(lock, model, 0);
     return status;
 }
+
+/* ct_condition_wait and ct_condition_wait_for on a deadline, for callers
+ * that hold the condition's lock and have turned their timeout into a
+ * deadline once (queue.c, barrier.c). */
+int ct__condition_wait_until(ct_condition *cond, int64_t deadline);
+int ct__condition_wait_for_until(ct_condition *cond, bool (*predicate)(void *), void *arg,
+                                 int64_t deadline);
 
 bool ct__event_wait_until(ct_event *event, int64_t deadline);
 /* The same without the short poll before parking: for waits that usually
