@@ -3,9 +3,14 @@
 #ifndef CT_INTERNAL_H
 #define CT_INTERNAL_H
 
+#include "atomics.h"
+/* cthreading.h's lock fast paths, spelled with this library's atomics (which
+ * tell valgrind's tools about every hand-over, atomics.h). */
+#define CT__CAS_BYTE(p, expected, desired, order) ct_cas_u8((p), &(expected), (desired))
+#define CT__ACQUIRE 0
+#define CT__RELEASE 0
 #include "cthreading.h"
 #include "backend.h"
-#include "atomics.h"
 #include "compiler.h"
 
 #include <stdlib.h>
@@ -73,14 +78,13 @@ static inline void ct__tsan_lock_reset(const void *lock) { (void)lock; }
  * (the lock, or the RLock around it). */
 int ct__lock_acquire_until(ct_lock *lock, int64_t deadline, const void *primitive);
 
-/* The header's inline fast paths are for users (CT_BUILDING turns them off);
- * the runtime's own hot callers use these, spelled through atomics.h. Every
- * acquisition and release of a ct_lock passes here, so this is where
- * ThreadSanitizer is told about them (tsan.c; nothing in other builds). */
+/* The runtime's own hot callers take and give back a ct_lock here: the
+ * header's fast path, then the slow one. Every acquisition and release of a
+ * ct_lock passes here, so this is where ThreadSanitizer is told about them
+ * (tsan.c; nothing in other builds). */
 static inline int ct__lock_take(ct_lock *lock, int64_t deadline, const void *primitive)
 {
-    unsigned char expected = 0;
-    if (ct_cas_u8(&lock->v, &expected, (unsigned char)CT__LOCKED)) return CT_OK;
+    if (ct__lock_take_fast(lock)) return CT_OK;
     return ct__lock_acquire_until(lock, deadline, primitive);
 }
 
@@ -105,9 +109,8 @@ static inline bool ct__lock_held(const void *lock)
 
 static inline int ct__lock_release_fast(ct_lock *lock)
 {
-    unsigned char expected = (unsigned char)CT__LOCKED;
     int model = ct__tsan_unlock_begin(lock, 0, ct__lock_held);
-    int status = ct_cas_u8(&lock->v, &expected, 0) ? CT_OK : ct__lock_release_slow(lock);
+    int status = ct__lock_give_fast(lock) ? CT_OK : ct__lock_release_slow(lock);
     ct__tsan_unlock_end(lock, model, 0);
     return status;
 }
