@@ -10,9 +10,9 @@
  *   holder; a parked waiter leaves the holder running
  *   alone. The one look after the pause still catches a holder that is done.
  * - One woken thread at a time. A release that wakes a waiter sets WOKEN in
- *   the lock word (as Go's mutexWoken); until that thread has looked at the
- *   lock again, releases do not wake another. The woken thread clears the bit
- *   in the compare-and-swap that takes the lock or readies it to park again.
+ *   the lock word (as Go's mutexWoken); until that thread runs again,
+ *   releases do not wake another. The woken thread clears the bit first
+ *   thing.
  * - While the first waiter is young, a release that wakes it clears
  *   HAS_PARKED, so the holder's next releases stay on the fast path; the
  *   woken thread sets the bit again if others were parked behind it. Once the first waiter has waited FAIR_AFTER_NS the bit stays set:
@@ -86,25 +86,21 @@ int ct__lock_acquire_until(ct_lock *lock, int64_t deadline, const void *primitiv
 {
     lock_waiter self = { lock, 0, primitive };
     unsigned char parked_bit = 0;   /* HAS_PARKED once woken while others are parked */
-    unsigned char woken_bit = 0;    /* WOKEN while this thread is the woken one, until its next CAS */
     bool backed_off = false;
     bool slept = false;
     for (;;) {
         unsigned char v = ct_load_relaxed_u8(&lock->v);   /* a look: the CAS acquires */
         if (!(v & LOCKED)) {
-            unsigned char taken = (unsigned char)((v | LOCKED | parked_bit) & ~woken_bit);
-            if (ct_cas_u8(&lock->v, &v, taken)) return acquired(&self, slept);
+            if (ct_cas_u8(&lock->v, &v, (unsigned char)(v | LOCKED | parked_bit))) return acquired(&self, slept);
             continue;
         }
-        if (deadline == 0) return CT_ETIMEDOUT;   /* never parked, so never the woken one */
+        if (deadline == 0) return CT_ETIMEDOUT;
         if (!(v & HAS_PARKED) && !backed_off) {
             backed_off = true;
             back_off();
             continue;
         }
-        unsigned char parking = (unsigned char)((v | HAS_PARKED) & ~woken_bit);
-        if (parking != v && !ct_cas_u8(&lock->v, &v, parking)) continue;
-        woken_bit = 0;
+        if (!(v & HAS_PARKED) && !ct_cas_u8(&lock->v, &v, (unsigned char)(v | HAS_PARKED))) continue;
         if (self.fair_at == 0) self.fair_at = ctb_monotonic_ns() + FAIR_AFTER_NS;
         uintptr_t token = TOKEN_WOKEN;
         /* Woken before and lost the race: back to the head of the queue. */
@@ -118,7 +114,11 @@ int ct__lock_acquire_until(ct_lock *lock, int64_t deadline, const void *primitiv
             handed_at = ctb_monotonic_ns();
             return acquired(&self, true);
         }
-        woken_bit = WOKEN;
+        /* First thing: from here a release may wake another thread while
+         * this one backs off or parks again. Those parked behind it stay
+         * covered: the compare-and-swap with which it takes the lock or
+         * parks sets HAS_PARKED. */
+        ct_fetch_and_u8(&lock->v, (unsigned char)~WOKEN);
         if (token == TOKEN_WOKEN_MORE) parked_bit = HAS_PARKED;
         backed_off = false;
     }
@@ -164,7 +164,7 @@ static unsigned char released_word(const release_state *state, unsigned char v, 
 
 /* Runs under the parking lot's bucket lock, so no waiter queues or leaves
  * while the lock word is rewritten; a compare-and-swap all the same, as a
- * woken thread clears WOKEN (and sets HAS_PARKED) while the lock is held. */
+ * woken thread clears WOKEN while the lock is held. */
 static void release_choose(void *arg, ct__queue *queue)
 {
     release_state *state = (release_state *)arg;
