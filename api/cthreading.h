@@ -334,8 +334,9 @@ CT_API void   ct_shutdown(void);
  *                          be parked on the lock's address (while a thread
  *                          woken from there is on its way back, the bit may be
  *                          clear with others parked: that thread sets it again)
- *   bit 2 (CT__WOKEN)      a thread woken from the parking lot has not run
- *                          again yet: releases wake nobody else
+ *   bit 2 (CT__WOKEN)      with HAS_PARKED only: a thread woken from the
+ *                          parking lot has not run again yet, so releases
+ *                          wake nobody else
  * Acquire and release are one inline compare-and-swap each when nobody waits;
  * otherwise the out-of-line slow path backs off once for about a microsecond,
  * then parks the thread in the runtime's parking lot (keyed by the lock's
@@ -452,23 +453,17 @@ static __inline int ct__cas_u64(uint64_t *p, uint64_t *expected, uint64_t desire
 
 /* The one spelling of the lock's fast paths: take a free lock nobody waits
  * for, give back a held one nobody waits for; false sends the caller to the
- * slow path. The first guess is the word with no thread woken; a failed
- * compare-and-swap reads the word, and one woken thread on its way (CT__WOKEN
- * alone) changes nothing for either path. */
+ * slow path. */
 #ifdef CT__CAS_BYTE
 static inline bool ct__lock_take_fast(ct_lock *lock)
 {
     unsigned char expected = 0;
-    if (CT__CAS_BYTE(&lock->v, expected, (unsigned char)CT__LOCKED, CT__ACQUIRE)) return true;
-    return expected == CT__WOKEN &&
-           CT__CAS_BYTE(&lock->v, expected, (unsigned char)(CT__WOKEN | CT__LOCKED), CT__ACQUIRE);
+    return CT__CAS_BYTE(&lock->v, expected, (unsigned char)CT__LOCKED, CT__ACQUIRE);
 }
 static inline bool ct__lock_give_fast(ct_lock *lock)
 {
     unsigned char expected = CT__LOCKED;
-    if (CT__CAS_BYTE(&lock->v, expected, (unsigned char)0, CT__RELEASE)) return true;
-    return expected == (CT__WOKEN | CT__LOCKED) &&
-           CT__CAS_BYTE(&lock->v, expected, (unsigned char)CT__WOKEN, CT__RELEASE);
+    return CT__CAS_BYTE(&lock->v, expected, (unsigned char)0, CT__RELEASE);
 }
 #endif
 

@@ -9,10 +9,13 @@
  *   back and forth between cores and pulls its cache line away from the
  *   holder; a parked waiter leaves the holder running
  *   alone. The one look after the pause still catches a holder that is done.
- * - One woken thread at a time. A release that wakes a waiter sets WOKEN in
- *   the lock word (as Go's mutexWoken); until that thread runs again,
- *   releases do not wake another. The woken thread clears the bit first
- *   thing.
+ * - One woken thread at a time. A release that wakes a waiter marks the
+ *   waiter now first in the queue (woken_ahead); until the woken thread runs
+ *   again and clears that mark, releases do not wake another. A release that
+ *   finds the mark while HAS_PARKED is set also sets WOKEN in the lock word
+ *   (as Go's mutexWoken), so that the releases after it need not look at
+ *   the queue. WOKEN is never set without HAS_PARKED: the word of a lock
+ *   nobody waits for stays what the inline fast paths expect.
  * - While the first waiter is young, a release that wakes it clears
  *   HAS_PARKED, so the holder's next releases stay on the fast path; the
  *   woken thread sets the bit again if others were parked behind it. Once the first waiter has waited FAIR_AFTER_NS the bit stays set:
@@ -43,13 +46,13 @@
 #define QUICK_RELEASES 16
 
 #define TOKEN_WOKEN 0        /* woken: try again */
-#define TOKEN_WOKEN_MORE 1   /* woken with others parked behind: try again, and set HAS_PARKED */
-#define TOKEN_HANDOFF 2      /* the lock is yours */
+#define TOKEN_HANDOFF 1      /* the lock is yours */
 
 typedef struct lock_waiter {
     ct_lock *lock;
     int64_t fair_at;   /* when this waiter has waited long enough to be handed the lock */
     const void *primitive;   /* what the contention hook is told was waited for */
+    bool woken_ahead;  /* a thread woken from ahead of this one has not run yet */
 } lock_waiter;
 
 /* The lock this thread was last handed, and when: its releases hand it on
@@ -82,9 +85,25 @@ static int acquired(const lock_waiter *self, bool slept)
     return CT_OK;
 }
 
+typedef struct arrival {
+    ct_lock *lock;
+    bool others;   /* whether others are parked */
+} arrival;
+
+/* Under the bucket lock, for a woken thread that runs again: the marks of
+ * its wake go (WOKEN is set only under this lock, so a look suffices). */
+static void arrived(void *arg, ct__queue *queue)
+{
+    arrival *self = (arrival *)arg;
+    ct__waiter *first = ct__queue_next(queue, NULL);
+    self->others = first != NULL;
+    if (first) ((lock_waiter *)first->ctx)->woken_ahead = false;
+    if (ct_load_relaxed_u8(&self->lock->v) & WOKEN) ct_fetch_and_u8(&self->lock->v, (unsigned char)~WOKEN);
+}
+
 int ct__lock_acquire_until(ct_lock *lock, int64_t deadline, const void *primitive)
 {
-    lock_waiter self = { lock, 0, primitive };
+    lock_waiter self = { lock, 0, primitive, false };
     unsigned char parked_bit = 0;   /* HAS_PARKED once woken while others are parked */
     bool backed_off = false;
     bool slept = false;
@@ -118,8 +137,9 @@ int ct__lock_acquire_until(ct_lock *lock, int64_t deadline, const void *primitiv
          * this one backs off or parks again. Those parked behind it stay
          * covered: the compare-and-swap with which it takes the lock or
          * parks sets HAS_PARKED. */
-        ct_fetch_and_u8(&lock->v, (unsigned char)~WOKEN);
-        if (token == TOKEN_WOKEN_MORE) parked_bit = HAS_PARKED;
+        arrival here = { lock, false };
+        ct__unpark_with(lock, arrived, &here);
+        parked_bit = here.others ? HAS_PARKED : 0;
         backed_off = false;
     }
 }
@@ -138,40 +158,39 @@ typedef struct release_state {
 typedef enum release_wake { WAKE_NOBODY, WAKE_FIRST, HAND_OFF } release_wake;
 
 /* The word that releasing v leaves, given the queue's first waiter (if any)
- * and whether others wait behind it; *wake says what becomes of that waiter.
- * WOKEN is kept as it is, or set for the thread woken here. */
-static unsigned char released_word(const release_state *state, unsigned char v, bool any, bool more,
-                                   bool due, release_wake *wake)
+ * and whether others wait behind it; *wake says what becomes of that waiter. */
+static unsigned char released_word(const release_state *state, unsigned char v, const lock_waiter *first,
+                                   bool more, bool due, release_wake *wake)
 {
-    unsigned char woken = (unsigned char)(v & WOKEN);
     unsigned char others = more ? HAS_PARKED : 0;
     *wake = WAKE_NOBODY;
-    if (!any) return woken;
+    if (!first) return 0;
     if (due && state->may_hand_off) {
         *wake = HAND_OFF;
-        return (unsigned char)(LOCKED | others | woken);
+        return (unsigned char)(LOCKED | others | (v & WOKEN));
     }
-    /* A woken thread that has not looked yet will take the lock or park
-     * again, whatever this release does. HAS_PARKED stays: those queued since
-     * that thread was woken are covered by nothing else. */
-    if (woken) return (unsigned char)(HAS_PARKED | WOKEN);
+    /* A woken thread that has not run yet will take the lock or park again,
+     * whatever this release does. WOKEN tells the next releases so without
+     * the queue, while HAS_PARKED sends them to the slow path anyway. */
+    if (first->woken_ahead) return (unsigned char)(HAS_PARKED | WOKEN);
     /* While the first waiter is young, HAS_PARKED goes, so that the next
-     * releases stay on the fast path: the woken thread sets it again, told by
-     * its token that others wait. */
+     * releases stay on the fast path: the woken thread sets it again if
+     * others are parked then. */
     *wake = WAKE_FIRST;
-    return (unsigned char)(WOKEN | (due ? others : 0));
+    return (unsigned char)(due ? others : 0);
 }
 
 /* Runs under the parking lot's bucket lock, so no waiter queues or leaves
- * while the lock word is rewritten; a compare-and-swap all the same, as a
- * woken thread clears WOKEN while the lock is held. */
+ * while the lock word is rewritten; a compare-and-swap all the same, as
+ * threads set HAS_PARKED while the lock is held. */
 static void release_choose(void *arg, ct__queue *queue)
 {
     release_state *state = (release_state *)arg;
     ct_lock *lock = state->lock;
     ct__waiter *first = ct__queue_next(queue, NULL);
-    bool more = first && ct__queue_next(queue, first);
-    bool due = first && ctb_monotonic_ns() >= ((lock_waiter *)first->ctx)->fair_at;
+    ct__waiter *second = first ? ct__queue_next(queue, first) : NULL;
+    const lock_waiter *w = first ? (const lock_waiter *)first->ctx : NULL;
+    bool due = w && ctb_monotonic_ns() >= w->fair_at;
     release_wake wake;
     unsigned char v = ct_load_u8(&lock->v);
     do {
@@ -179,9 +198,13 @@ static void release_choose(void *arg, ct__queue *queue)
             state->was_unlocked = true;   /* another thread released it first */
             return;
         }
-    } while (!ct_cas_u8(&lock->v, &v, released_word(state, v, first != NULL, more, due, &wake)));
-    if (wake == HAND_OFF) ct__queue_wake(queue, first, TOKEN_HANDOFF);
-    else if (wake == WAKE_FIRST) ct__queue_wake(queue, first, more ? TOKEN_WOKEN_MORE : TOKEN_WOKEN);
+    } while (!ct_cas_u8(&lock->v, &v, released_word(state, v, w, second != NULL, due, &wake)));
+    if (wake == HAND_OFF) {
+        ct__queue_wake(queue, first, TOKEN_HANDOFF);
+    } else if (wake == WAKE_FIRST) {
+        if (second) ((lock_waiter *)second->ctx)->woken_ahead = true;
+        ct__queue_wake(queue, first, TOKEN_WOKEN);
+    }
 }
 
 int ct__lock_release_slow(ct_lock *lock)
