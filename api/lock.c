@@ -7,8 +7,8 @@
  * - A thread that finds the lock held backs off once for about a microsecond,
  *   looks again, and then parks. Spinning on the lock, or yielding, steals it
  *   back and forth between cores and pulls its cache line away from the
- *   holder; a parked waiter leaves the holder running
- *   alone. The one look after the pause still catches a holder that is done.
+ *   holder; a parked waiter leaves the holder running alone. The one look
+ *   after the pause still catches a holder that is done.
  * - One woken thread at a time. A release that wakes a waiter marks the
  *   waiter now first in the queue (woken_ahead); until the woken thread runs
  *   again and clears that mark, releases do not wake another. A release that
@@ -18,9 +18,10 @@
  *   nobody waits for stays what the inline fast paths expect.
  * - While the first waiter is young, a release that wakes it clears
  *   HAS_PARKED, so the holder's next releases stay on the fast path; the
- *   woken thread sets the bit again if others were parked behind it. Once the first waiter has waited FAIR_AFTER_NS the bit stays set:
- *   every thread that then finds the lock held parks, every release looks at
- *   the queue, and that waiter is handed the lock promptly. Without this,
+ *   woken thread sets the bit again if others are parked when it runs. Once
+ *   the first waiter has waited FAIR_AFTER_NS the bit stays set: every
+ *   thread that then finds the lock held parks, every release looks at the
+ *   queue, and that waiter is handed the lock promptly. Without this,
  *   with more threads than cores, threads that keep winning the race stay
  *   runnable and the scheduler's time slices set the longest wait (20-30 ms
  *   with 16 threads on 2 cores; 8-12 ms with it).
