@@ -92,13 +92,16 @@ typedef struct arrival {
 } arrival;
 
 /* Under the bucket lock, for a woken thread that runs again: the marks of
- * its wake go (WOKEN is set only under this lock, so a look suffices). */
+ * its wake go (WOKEN is set only under this lock, so a look suffices). All
+ * marks go, not only the first waiter's: one left on a waiter that another
+ * parked ahead of would outlive every woken thread, and a release that finds
+ * it wakes nobody. At worst a second woken thread is then on its way. */
 static void arrived(void *arg, ct__queue *queue)
 {
     arrival *self = (arrival *)arg;
-    ct__waiter *first = ct__queue_next(queue, NULL);
-    self->others = first != NULL;
-    if (first) ((lock_waiter *)first->ctx)->woken_ahead = false;
+    ct__waiter *w = ct__queue_next(queue, NULL);
+    self->others = w != NULL;
+    for (; w; w = ct__queue_next(queue, w)) ((lock_waiter *)w->ctx)->woken_ahead = false;
     if (ct_load_relaxed_u8(&self->lock->v) & WOKEN) ct_fetch_and_u8(&self->lock->v, (unsigned char)~WOKEN);
 }
 
