@@ -114,3 +114,40 @@ TEST(inline_fast_path_and_slow_path_entry_points)
     CHECK_STATUS(ct__lock_release_slow(&lock), CT_EPERM);
     CHECK(!ct_lock_locked(&lock));
 }
+
+/* Locks 1004 bytes apart share one queue of the parking lot (its buckets are
+ * picked by address, 251 four-byte words around): each lock's releases must
+ * wake its own waiters only, and lose none, while both are contended. */
+typedef struct lock_and_count {
+    ct_lock *lock;
+    long value;
+    ct_event *go;
+} lock_and_count;
+
+CT_NO_THREAD_SAFETY_ANALYSIS static void count_on_shared_bucket(void *arg)
+{
+    lock_and_count *c = (lock_and_count *)arg;
+    long i;
+    CHECK(ct_event_wait(c->go, 30.0));
+    for (i = 0; i < 10000; i++) {
+        CHECK_OK(ct_lock_acquire_timeout(c->lock, i % 2 ? 30.0 : CT_FOREVER));
+        c->value++;
+        CHECK_OK(ct_lock_release(c->lock));
+    }
+}
+
+TEST_TIMEOUT(locks_sharing_a_bucket, 120)
+{
+    static ct_lock locks[1005];
+    ct_event go = CT_EVENT_INIT;
+    lock_and_count counts[2] = { { &locks[0], 0, &go }, { &locks[1004], 0, &go } };
+    ct_thread *threads[8];
+    size_t i;
+    for (i = 0; i < 8; i++) threads[i] = ct_test_start(count_on_shared_bucket, &counts[i % 2]);
+    ct_event_set(&go);
+    for (i = 0; i < 8; i++) ct_test_join(threads[i]);
+    CHECK_EQ(counts[0].value, 40000);
+    CHECK_EQ(counts[1].value, 40000);
+    CHECK(!ct_lock_locked(&locks[0]));
+    CHECK(!ct_lock_locked(&locks[1004]));
+}
