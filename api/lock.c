@@ -28,10 +28,10 @@
  *   in which every thread gets one critical section per wake-up.
  */
 #include "internal.h"
+#include "lock_tuning.h"
 
 #define LOCKED ((unsigned char)CT__LOCKED)
 #define HAS_PARKED ((unsigned char)CT__HAS_PARKED)
-#define FAIR_AFTER_NS 1000000        /* 1 ms: then the releaser hands the lock over */
 #define HANDOFF_QUANTUM_NS 150000    /* a handed-off holder hands on no sooner than this */
 #define BACKOFF_NS 1000              /* the back-off: about 1 us, timed (ct_cpu_relax is not) */
 /* While a woken thread is on its way, a release that finds others parked just
@@ -45,7 +45,7 @@
 
 typedef struct lock_waiter {
     ct_lock *lock;
-    int64_t fair_at;   /* when this waiter has waited long enough to be handed the lock */
+    int64_t parked_at;   /* when this waiter first parked: it is due the lock ct__lock_fair_after_ns later */
     const void *primitive;   /* what the contention hook is told was waited for */
 } lock_waiter;
 
@@ -54,6 +54,9 @@ typedef struct lock_waiter {
 static CT_THREAD_LOCAL ct_lock *handed_lock;
 static CT_THREAD_LOCAL int64_t handed_at;
 static CT_THREAD_LOCAL unsigned quick_releases;
+
+/* A plain variable: benchmarks set it between runs, never while the lock is in use. */
+int64_t ct__lock_fair_after_ns = CT__LOCK_FAIR_AFTER_NS_DEFAULT;
 
 static bool still_locked_with_waiters(void *ctx)
 {
@@ -72,10 +75,10 @@ static void back_off(void)
 }
 
 /* Got the lock: a waiter that slept reports its wait, counted from its first
- * park (when fair_at was set), to the contention hook. */
+ * park, to the contention hook. */
 static int acquired(const lock_waiter *self, bool slept)
 {
-    if (slept) ct__contended(self->primitive, self->fair_at - FAIR_AFTER_NS);
+    if (slept) ct__contended(self->primitive, self->parked_at);
     return CT_OK;
 }
 
@@ -99,7 +102,7 @@ int ct__lock_acquire_until(ct_lock *lock, int64_t deadline, const void *primitiv
         }
         if (!(v & HAS_PARKED) && !ct_cas_u8(&lock->v, &v, (unsigned char)(v | HAS_PARKED)))
             continue;
-        if (self.fair_at == 0) self.fair_at = ctb_monotonic_ns() + FAIR_AFTER_NS;
+        if (self.parked_at == 0) self.parked_at = ctb_monotonic_ns();
         uintptr_t token = TOKEN_WOKEN;
         int parked = woken ? ct__park_first(lock, deadline, still_locked_with_waiters, &self, &token)
                            : ct__park(lock, deadline, still_locked_with_waiters, NULL, &self, &token);
@@ -153,7 +156,7 @@ static uintptr_t release_decide(void *arg, ct__waiter *waiter, bool more)
         ct_store_u8(&lock->v, 0);
         return CT__LEAVE_PARKED;
     }
-    bool due = ctb_monotonic_ns() >= ((lock_waiter *)waiter->ctx)->fair_at;
+    bool due = ctb_monotonic_ns() - ((lock_waiter *)waiter->ctx)->parked_at >= ct__lock_fair_after_ns;
     if (due && state->may_hand_off) {
         ct_store_u8(&lock->v, (unsigned char)(LOCKED | others));
         return TOKEN_HANDOFF;
