@@ -8,6 +8,7 @@
 
 #include <cthreading.h>
 #include <lock_tuning.h>
+#include <stdio.h>
 
 static void ct_lock_nothing(ct_lock *lock) { (void)lock; }
 
@@ -19,11 +20,9 @@ typedef struct sweep_point {
 } sweep_point;
 
 #define SWEEP_POINTS 6
-static const char *const sweep_names[SWEEP_POINTS] = {
-    "fair_after_2000us", "fair_after_1000us", "fair_after_500us",
-    "fair_after_250us", "fair_after_100us", "fair_after_50us",
-};
 static const int64_t sweep_fair_after_us[SWEEP_POINTS] = { 2000, 1000, 500, 250, 100, 50 };
+/* fair_after_<us>us, with _default on the library's own value. */
+static char sweep_names[SWEEP_POINTS][40];
 static sweep_point sweep_tiny[SWEEP_POINTS], sweep_work[SWEEP_POINTS];
 static const int sweep_threads[] = { 4, 8, 16, 0 };
 
@@ -42,8 +41,12 @@ static void sweep_point_teardown(bench_state *s)
 BENCH_REGISTER(register_lock_sweep)
 {
     for (int i = 0; i < SWEEP_POINTS; i++) {
-        sweep_tiny[i] = (sweep_point){ lock_tiny, sweep_fair_after_us[i] * 1000 };
-        sweep_work[i] = (sweep_point){ lock_work100, sweep_fair_after_us[i] * 1000 };
+        int64_t ns = sweep_fair_after_us[i] * 1000;
+        snprintf(sweep_names[i], sizeof sweep_names[i], "fair_after_%lldus%s",
+                 (long long)sweep_fair_after_us[i],
+                 ns == CT__LOCK_FAIR_AFTER_NS_DEFAULT ? "_default" : "");
+        sweep_tiny[i] = (sweep_point){ lock_tiny, ns };
+        sweep_work[i] = (sweep_point){ lock_work100, ns };
         bench_add("lock_fair_sweep_tiny", sweep_names[i], sweep_contended, sweep_point_setup,
                   bench_snapshot, sweep_point_teardown, &sweep_tiny[i], 256, sweep_threads);
         bench_add("lock_fair_sweep_work", sweep_names[i], sweep_contended, sweep_point_setup,
