@@ -15,12 +15,20 @@
  * - While the first waiter is young, a release that wakes it (or finds a
  *   woken thread on its way) clears HAS_PARKED, so the holder's next releases
  *   stay on the fast path; the woken thread sets the bit again if others are
- *   parked. Once the first waiter has waited FAIR_AFTER_NS the bit stays set:
- *   every thread that then finds the lock held parks, every release looks at
- *   the queue, and that waiter is handed the lock promptly. Without this,
- *   with more threads than cores, threads that keep winning the race stay
- *   runnable and the scheduler's time slices set the longest wait (20-30 ms
- *   with 16 threads on 2 cores; 8-12 ms with it).
+ *   parked. Once the first waiter has waited ct__lock_fair_after_ns (0.5 ms)
+ *   the bit stays set: every thread that then finds the lock held parks,
+ *   every release looks at the queue, and that waiter is handed the lock
+ *   promptly. Without this, with more threads than cores, threads that keep
+ *   winning the race stay runnable and the scheduler's time slices set the
+ *   longest wait (20-30 ms with 16 threads on 2 cores; 8-12 ms with it).
+ * - That delay trades speed for fairness. Until it, the two threads running
+ *   on 2 cores take nearly every acquisition (a woken waiter gets a processor
+ *   only when a tick preempts one of them, and then usually loses the race);
+ *   after it, the lock goes round the queue in turns. With 16 threads on
+ *   2 cores, 1 ms left the two runners most acquisitions (Jain's index
+ *   0.79-0.87 in the tiny-section benchmark); 0.5 ms gives 0.94-0.99 for
+ *   about a fifth of the tiny section's throughput at 16 threads and none
+ *   at 4 (benchmarks/: lock_fair_sweep_*, which sweeps it).
  * - A woken thread that loses the race parks again at the head of the queue,
  *   where it was, not behind everyone.
  * - A thread handed the lock keeps it for at least HANDOFF_QUANTUM_NS before
@@ -45,7 +53,7 @@
 
 typedef struct lock_waiter {
     ct_lock *lock;
-    int64_t parked_at;   /* when this waiter first parked: it is due the lock ct__lock_fair_after_ns later */
+    int64_t parked_at;   /* its first park: it is due the lock ct__lock_fair_after_ns later */
     const void *primitive;   /* what the contention hook is told was waited for */
 } lock_waiter;
 

@@ -10,6 +10,6 @@
 /* How long the first parked waiter waits before a release hands it the lock
  * (nanoseconds). Set it only while no thread uses a ct_lock. */
 extern int64_t ct__lock_fair_after_ns;
-#define CT__LOCK_FAIR_AFTER_NS_DEFAULT 1000000
+#define CT__LOCK_FAIR_AFTER_NS_DEFAULT 500000
 
 #endif /* CT_LOCK_TUNING_H */
