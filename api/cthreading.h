@@ -342,12 +342,13 @@ CT_API void   ct_shutdown(void);
  * then parks the thread in the runtime's parking lot (keyed by the lock's
  * address). A release wakes one thread at a time.
  *
- * Fairness: once the first parked waiter has waited 1 ms, HAS_PARKED stays set,
- * threads that find the lock held park instead of barging in, and the next
- * release hands that waiter the lock directly (the lock stays locked across the
- * handoff); a thread handed the lock keeps it at least 150 us before its own
- * release hands it on. So no thread starves; before that, a running thread may
- * barge in, which is what makes the lock fast under contention.
+ * Fairness: once the first parked waiter has waited 0.5 ms, HAS_PARKED stays
+ * set, threads that find the lock held park instead of barging in, and the
+ * next release hands that waiter the lock directly (the lock stays locked
+ * across the handoff); a thread handed the lock keeps it at least 150 us
+ * before its own release hands it on. So no thread starves; before that, a
+ * running thread may barge in, which is what makes the lock fast under
+ * contention. The delay sets the trade between the two (api/lock.c).
  */
 /**
  * @brief A lock (threading.Lock): one byte, no owner, any thread may release it.

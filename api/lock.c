@@ -19,12 +19,20 @@
  * - While the first waiter is young, a release that wakes it clears
  *   HAS_PARKED, so the holder's next releases stay on the fast path; the
  *   woken thread sets the bit again if others are parked when it runs. Once
- *   the first waiter has waited FAIR_AFTER_NS the bit stays set: every
- *   thread that then finds the lock held parks, every release looks at the
- *   queue, and that waiter is handed the lock promptly. Without this,
- *   with more threads than cores, threads that keep winning the race stay
- *   runnable and the scheduler's time slices set the longest wait (20-30 ms
- *   with 16 threads on 2 cores; 8-12 ms with it).
+ *   the first waiter has waited ct__lock_fair_after_ns (0.5 ms,
+ *   lock_tuning.h) the bit stays set: every thread that then finds the lock
+ *   held parks, every release looks at the queue, and that waiter is handed
+ *   the lock promptly. Without this, with more threads than cores, threads
+ *   that keep winning the race stay runnable and the scheduler's time slices
+ *   set the longest wait (20-30 ms with 16 threads on 2 cores; 8-12 ms with it).
+ * - That delay trades speed for fairness. Until it, the two threads running
+ *   on 2 cores take nearly every acquisition (a woken waiter gets a processor
+ *   only when a tick preempts one of them, and then usually loses the race);
+ *   after it, the lock goes round the queue in turns. With 16 threads on
+ *   2 cores, 1 ms left the two runners most acquisitions (Jain's index
+ *   0.79-0.87 in the tiny-section benchmark); 0.5 ms gives 0.94-0.99 for
+ *   about a fifth of the tiny section's throughput at 16 threads and none
+ *   at 4 (benchmarks/: lock_fair_sweep_*, which sweeps it).
  * - A woken thread that loses the race parks again at the head of the queue,
  *   where it was, not behind everyone.
  * - A thread handed the lock keeps it for at least HANDOFF_QUANTUM_NS before
@@ -32,12 +40,12 @@
  *   in which every thread gets one critical section per wake-up.
  */
 #include "internal.h"
+#include "lock_tuning.h"
 #include "parking_lot.h"
 
 #define LOCKED ((unsigned char)CT__LOCKED)
 #define HAS_PARKED ((unsigned char)CT__HAS_PARKED)
 #define WOKEN ((unsigned char)CT__WOKEN)
-#define FAIR_AFTER_NS 1000000        /* 1 ms: then the releaser hands the lock over */
 #define HANDOFF_QUANTUM_NS 150000    /* a handed-off holder hands on no sooner than this */
 #define BACKOFF_NS 1000              /* the back-off: about 1 us, timed (ct_cpu_relax is not) */
 /* While a woken thread is on its way, a release that finds others parked just
@@ -51,7 +59,7 @@
 
 typedef struct lock_waiter {
     ct_lock *lock;
-    int64_t fair_at;   /* when this waiter has waited long enough to be handed the lock */
+    int64_t parked_at;   /* its first park: it is due the lock ct__lock_fair_after_ns later */
     const void *primitive;   /* what the contention hook is told was waited for */
     bool woken_ahead;  /* a thread woken from ahead of this one has not run yet */
 } lock_waiter;
@@ -61,6 +69,9 @@ typedef struct lock_waiter {
 static CT_THREAD_LOCAL ct_lock *handed_lock;
 static CT_THREAD_LOCAL int64_t handed_at;
 static CT_THREAD_LOCAL unsigned quick_releases;
+
+/* A plain variable: benchmarks set it between runs, never while the lock is in use. */
+int64_t ct__lock_fair_after_ns = CT__LOCK_FAIR_AFTER_NS_DEFAULT;
 
 static bool still_locked_with_waiters(void *ctx)
 {
@@ -79,10 +90,10 @@ static void back_off(void)
 }
 
 /* Got the lock: a waiter that slept reports its wait, counted from its first
- * park (when fair_at was set), to the contention hook. */
+ * park, to the contention hook. */
 static int acquired(const lock_waiter *self, bool slept)
 {
-    if (slept) ct__contended(self->primitive, self->fair_at - FAIR_AFTER_NS);
+    if (slept) ct__contended(self->primitive, self->parked_at);
     return CT_OK;
 }
 
@@ -124,7 +135,7 @@ int ct__lock_acquire_until(ct_lock *lock, int64_t deadline, const void *primitiv
             continue;
         }
         if (!(v & HAS_PARKED) && !ct_cas_u8(&lock->v, &v, (unsigned char)(v | HAS_PARKED))) continue;
-        if (self.fair_at == 0) self.fair_at = ctb_monotonic_ns() + FAIR_AFTER_NS;
+        if (self.parked_at == 0) self.parked_at = ctb_monotonic_ns();
         uintptr_t token = TOKEN_WOKEN;
         /* Woken before and lost the race: back to the head of the queue. */
         unsigned flags = slept ? CT__PARK_FIRST : 0;
@@ -194,7 +205,7 @@ static void release_choose(void *arg, ct__queue *queue)
     ct__waiter *first = ct__queue_next(queue, NULL);
     ct__waiter *second = first ? ct__queue_next(queue, first) : NULL;
     const lock_waiter *w = first ? (const lock_waiter *)first->ctx : NULL;
-    bool due = w && ctb_monotonic_ns() >= w->fair_at;
+    bool due = w && ctb_monotonic_ns() - w->parked_at >= ct__lock_fair_after_ns;
     release_wake wake;
     unsigned char v = ct_load_u8(&lock->v);
     do {

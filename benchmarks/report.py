@@ -32,6 +32,10 @@ SUITES = {
     "lock_contended_tiny": ("Contended lock, tiny critical section", "ops_per_s", "Mops/s", "higher"),
     "lock_contended_work": ("Contended lock, ~100 ns inside and ~100 ns outside", "ops_per_s",
                             "Mops/s", "higher"),
+    "lock_fair_sweep_tiny": ("Contended lock, tiny critical section, fairness knob swept", "ops_per_s",
+                             "Mops/s", "higher"),
+    "lock_fair_sweep_work": ("Contended lock, ~100 ns inside and outside, fairness knob swept",
+                             "ops_per_s", "Mops/s", "higher"),
     "pingpong_event": ("Event ping-pong between two threads (round trip)", "round_trip", "ns", "lower"),
     "pingpong_semaphore": ("Semaphore ping-pong between two threads (round trip)", "round_trip", "ns",
                            "lower"),
@@ -71,6 +75,11 @@ SUITES = {
 # target is set against the others, and these are reported beside it.
 POOL_SUITES = ("pool_100k_tasks", "pool_round_trip")
 NO_FUTURE_PEERS = ("tbb_task_group", "glib_gthreadpool", "asio_thread_pool_post")
+# Locks that never put a waiter to sleep: "best sleeping peer" leaves them out.
+SPINNING_PEERS = ("ttas_spinlock", "ck_spinlock_mcs", "ck_spinlock_ticket", "tbb_spin_mutex",
+                  "tbb_queuing_mutex")
+# The fairness knob swept (benchmarks/lock_sweep.c), beside the suite whose workload it runs.
+SWEEPS = {"lock_fair_sweep_tiny": "lock_contended_tiny", "lock_fair_sweep_work": "lock_contended_work"}
 SCALE = {"ns": 1.0, "us": 1e-3, "Mops/s": 1e-6, "Mitems/s": 1e-6, "Mtasks/s": 1e-6,
          "Mfutures/s": 1e-6}
 
@@ -219,6 +228,46 @@ def fairness_table(runs, suite):
                 cells.append("—")
         lines.append(f"| {t} | " + " | ".join(cells) + " |")
     lines.append("")
+    return lines
+
+
+def best_sleeping_peer(runs, suite, threads):
+    """(name, Mops/s) of the fastest peer in suite at threads that can sleep."""
+    peers = [i for i in impls_of(runs, suite) if i != CT and i not in SPINNING_PEERS]
+    best = max(peers, key=lambda p: value(runs, suite, p, threads) or 0, default=None)
+    return best, (value(runs, suite, best, threads) if best else None)
+
+
+def fair_sweep_section(runs):
+    """The fairness knob's curve: for each value of how long the first parked
+    waiter waits before it is handed the lock, Jain's index, the longest wait
+    and the throughput against the best sleeping peer of the same run."""
+    lines = []
+    for sweep, suite in SWEEPS.items():
+        points = sorted(impls_of(runs, sweep), key=lambda p: -int(re.search(r"\d+", p).group()))
+        if not points:
+            continue
+        threads = threads_of(runs, sweep)
+        lines += [f"### Fairness knob: `{sweep}` ({SUITES[suite][0].lower()})", "",
+                  "How long the first parked waiter waits before a release hands it the lock "
+                  "(`_default`: the library's value). Each cell: Jain's index / longest wait in ms / "
+                  "throughput ÷ the best sleeping peer in `" + suite + "` at that thread count "
+                  "(" + ", ".join(f"{t}: {best_sleeping_peer(runs, suite, t)[0] or '—'}" for t in threads)
+                  + ").", "",
+                  "| fair after | " + " | ".join(f"{t} threads" for t in threads) + " |",
+                  "|---|" + "---|" * len(threads)]
+        for point in points:
+            cells = []
+            for t in threads:
+                e = runs.get((sweep, point, t), {})
+                r = ratio(value(runs, sweep, point, t), best_sleeping_peer(runs, suite, t)[1])
+                if "jain" in e and "max_wait_us" in e:
+                    cells.append(f"{e['jain']:.2f} / {e['max_wait_us'] / 1e3:.1f} / {fmt_ratio(r)}")
+                else:
+                    cells.append("—")
+            label = point.replace("fair_after_", "").replace("_default", " (default)")
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        lines.append("")
     return lines
 
 
@@ -529,9 +578,11 @@ def main():
     for suite in ("lock_contended_tiny", "lock_contended_work"):
         md += suite_table(runs, suite)
         md += fairness_table(runs, suite)
+    sweep_md = fair_sweep_section(runs)
+    md += sweep_md
     md += ["## Every suite", ""]
     for suite in SUITES:
-        if not suite.startswith("lock_contended"):
+        if not suite.startswith("lock_contended") and suite not in SWEEPS:
             md += suite_table(runs, suite)
     sizes = sorted(((k[5:], int(v)) for k, v in context.items() if k.startswith("size.")),
                    key=lambda kv: (not kv[0].startswith("ct_"), kv[1], kv[0]))
@@ -548,6 +599,12 @@ def main():
     os.makedirs(args.out_dir, exist_ok=True)
     with open(os.path.join(args.out_dir, "latest.md"), "w") as f:
         f.write("\n".join(md))
+    if sweep_md:
+        with open(os.path.join(args.out_dir, "lock_fair_sweep.md"), "w") as f:
+            f.write("\n".join(["# ct_lock's fairness knob, swept in one run", "",
+                                f"From `{args.command}` on {where} (load average before the run "
+                                f"{', '.join(f'{x:.2f}' for x in context.get('load_avg', [])) or 'unknown'}); "
+                                "generated by `benchmarks/report.py`.", ""] + sweep_md))
     with open(os.path.join(args.out_dir, "contended.svg"), "w") as f:
         f.write(svg_chart(runs, f"Contended lock throughput, {where}"))
     print("\n".join(lock_throughput_table(runs)))

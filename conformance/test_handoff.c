@@ -26,8 +26,8 @@ typedef struct guarded_pair {
     uint64_t torn;       /* times a holder found them unequal */
 } guarded_pair;
 
-/* Some holders stay a while, so that waiters park, wait past the lock's 1 ms
- * fairness threshold and are handed the lock, not only barge in. */
+/* Some holders stay a while, so that waiters park, wait past the lock's
+ * 0.5 ms fairness threshold and are handed the lock, not only barge in. */
 static void hold_briefly(unsigned round)
 {
     if (round % 64 == 0) {
