@@ -388,7 +388,7 @@ int ct_thread_start(ct_thread **thread, void (*target)(void *), void *arg,
     ct_thread_options defaults = CT_THREAD_OPTIONS_INIT;
     const ct_thread_options *o = options ? options : &defaults;
     size_t stack_size;
-    ctb_thread os_thread;
+    ctb_thread os_thread = 0;   /* set by a successful create */
     ct_thread *t;
     int status;
     if (!thread || !target) return CT_EINVAL;
