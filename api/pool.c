@@ -158,7 +158,7 @@ static void ensure_searcher(ct_pool *pool)
 
 /* Under pool->lock, released while polling. A searching worker takes the lock
  * again and looks at the list before it sleeps, so no work waits on it. */
-static void poll_for_work(ct_pool *pool)
+static void poll_for_work(ct_pool *pool) CT_REQUIRES(pool->lock)
 {
     ct_lock_release(&pool->lock);
     (void)ct__poll_spare_cpu(has_pending, pool, POLL_NS, CTB_NEVER);
