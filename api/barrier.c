@@ -35,13 +35,13 @@ static bool not_filling(void *arg)
 static int enter(ct_barrier *barrier)
 {
     while (barrier->state == DRAINING || barrier->state == RESETTING)
-        ct__condition_wait_until(&barrier->cond, CTB_NEVER);
+        ct_condition_wait(&barrier->cond, CT_FOREVER);
     return barrier->state == BROKEN ? CT_EBROKEN : CT_OK;
 }
 
-static int wait_for_cycle(ct_barrier *barrier, int64_t deadline)
+static int wait_for_cycle(ct_barrier *barrier, double timeout)
 {
-    int status = ct__condition_wait_for_until(&barrier->cond, not_filling, barrier, deadline);
+    int status = ct_condition_wait_for(&barrier->cond, not_filling, barrier, timeout);
     if (status == CT_ETIMEDOUT) {
         break_barrier(barrier);
         return CT_ETIMEDOUT;
@@ -75,7 +75,7 @@ int ct_barrier_wait(ct_barrier *barrier, double timeout)
         barrier->state = DRAINING;
         ct_condition_notify_all(&barrier->cond);
     } else {
-        status = wait_for_cycle(barrier, deadline);
+        status = wait_for_cycle(barrier, timeout);
     }
     leave(barrier);
     ct_lock_release(&barrier->lock);

@@ -27,7 +27,6 @@
  * every thread queued is covered by a bit that some release will act on.
  */
 #include "internal.h"
-#include "parking_lot.h"
 
 #define WRITER ((uint64_t)CT__RW_WRITER)
 #define READERS_PARKED ((uint64_t)CT__RW_READERS_PARKED)
@@ -104,9 +103,12 @@ static bool next_word(settle_state *st, uint64_t v, uint64_t *next_out)
             st->grant = TOKEN_WRITE;
             next |= WRITER;
             writers_left--;
-        } else {
+        } else if (!ct__waking(st->rwlock)) {
             st->grant = TOKEN_RACE;   /* still a waiting writer: readers stay out */
         }
+        /* else a writer woken to race has not looked yet: it will take the
+         * lock or park while someone holds it, whose release settles. Waking
+         * another now would only have one of them park again. */
     }
     if (readers_left > 0) next |= READERS_PARKED;
     if (writers_left > 0) next |= WRITERS_PARKED;
@@ -114,51 +116,46 @@ static bool next_word(settle_state *st, uint64_t v, uint64_t *next_out)
     return true;
 }
 
-/* Counts the queue, then rewrites the word from it: false if not held in
- * st->mode. */
-static bool rewrite_word(settle_state *st, ct__queue *queue)
+/* Counts the queue, then rewrites the word from it. */
+static void survey(void *arg, const ct__waiter *waiter)
 {
-    const ct__waiter *waiter;
+    settle_state *st = (settle_state *)arg;
     uint64_t v, next;
-    for (waiter = ct__queue_next(queue, NULL); waiter; waiter = ct__queue_next(queue, waiter)) {
+    if (waiter) {
         const rw_waiter *w = (const rw_waiter *)waiter->ctx;
         if (!w->writer) st->readers_queued++;
         else if (st->writers_queued++ == 0) st->first_writer = w;
+        return;
     }
     v = ct_load_u64(&st->rwlock->word);
     do {
-        if (!next_word(st, v, &next)) return false;
+        if (!next_word(st, v, &next)) {
+            st->grant = 0;
+            st->status = CT_EPERM;   /* another thread released it first */
+            return;
+        }
     } while (!ct_cas_u64(&st->rwlock->word, &v, next));
-    return true;
 }
 
-/* Under the bucket lock: wakes whom the new word lets in. */
-static void settle_queue(void *arg, ct__queue *queue)
+static uintptr_t pick(void *arg, const ct__waiter *waiter)
 {
     settle_state *st = (settle_state *)arg;
-    ct__waiter *waiter;
-    if (!rewrite_word(st, queue)) {
-        st->status = CT_EPERM;   /* another thread released it first */
-        return;
+    bool writer = ((const rw_waiter *)waiter->ctx)->writer;
+    if (st->grant == TOKEN_ADMIT && !writer) return TOKEN_ADMIT;
+    if ((st->grant == TOKEN_WRITE || st->grant == TOKEN_RACE) && writer) {
+        uintptr_t token = st->grant;
+        st->grant = 0;   /* the first writer only */
+        if (token == TOKEN_RACE) ct__waking_set(st->rwlock);
+        return token;
     }
-    for (waiter = ct__queue_next(queue, NULL); waiter && st->grant != 0;) {
-        bool writer = ((const rw_waiter *)waiter->ctx)->writer;
-        if (st->grant == TOKEN_ADMIT && !writer) {
-            waiter = ct__queue_wake(queue, waiter, TOKEN_ADMIT);
-        } else if (st->grant != TOKEN_ADMIT && writer) {
-            ct__queue_wake(queue, waiter, st->grant);   /* the first writer only */
-            return;
-        } else {
-            waiter = ct__queue_next(queue, waiter);
-        }
-    }
+    return CT__LEAVE_PARKED;
 }
 
 /* Releases in mode (or nothing), then wakes whoever that lets in. */
 static int settle(ct_rwlock *rwlock, release_mode mode)
 {
     settle_state st = { rwlock, mode, 0, 0, NULL, 0, CT_OK };
-    ct__unpark_with(rwlock, settle_queue, &st);
+    ct__unpark_picked(rwlock, survey, pick, &st);
     return st.status;
 }
 
@@ -196,12 +193,14 @@ static int wait_parked(rw_waiter *self, int64_t deadline, bool *raced)
     uintptr_t token = 0;
     bool (*must_wait)(void *ctx) = self->writer ? writer_must_wait : reader_must_wait;
     if (self->parked_at == 0) self->parked_at = ctb_monotonic_ns();
-    int status = ct__park(self->rwlock, deadline, must_wait, NULL, self,
-                          *raced ? CT__PARK_FIRST : 0, &token);
+    int status = *raced ? ct__park_first(self->rwlock, deadline, must_wait, self, &token)
+                        : ct__park(self->rwlock, deadline, must_wait, NULL, self, &token);
     if (status != CT_OK) return status;
     self->slept = true;
     if (self->writer && token == TOKEN_WRITE) return CT_OK;
     *raced = token == TOKEN_RACE;
+    /* First, before looking at the word: see next_word. */
+    if (*raced) ct__waking_clear(self->rwlock);
     if (token == TOKEN_ADMIT) self->admitted = true;
     return CT_EAGAIN;
 }

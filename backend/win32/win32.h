@@ -9,8 +9,7 @@
 #endif
 #include <windows.h>
 
-#include "backend.h"
-#include "list.h"   /* the started threads' list (process.c) */
+#include "internal.h"
 
 /* The milliseconds to wait from now until deadline, for an API that takes a
  * DWORD: rounded up, so that a wait never ends before the deadline just because
