@@ -53,6 +53,14 @@ static inline void ct__list_remove(ct__list *list, ct__link *link)
     link->next = link->prev = NULL;
 }
 
+/* Empty list and return what it held, as a list of its own. */
+static inline ct__list ct__list_take(ct__list *list)
+{
+    ct__list taken = *list;
+    list->head = list->tail = NULL;
+    return taken;
+}
+
 /* Unlink and return the first link, or NULL when list is empty. */
 static inline ct__link *ct__list_pop_front(ct__list *list)
 {

@@ -100,10 +100,8 @@ static void run_work_item(ct_pool *pool, ct_future *f)
 /* Under pool->lock: unqueue every pending future, oldest first. */
 static ct__list take_pending(ct_pool *pool)
 {
-    ct__list taken = pool->pending_work;
-    pool->pending_work.head = pool->pending_work.tail = NULL;
     ct_store_relaxed_size(&pool->pending, 0);
-    return taken;
+    return ct__list_take(&pool->pending_work);
 }
 
 /* Under pool->lock: the oldest pending future, unqueued, or NULL. */
@@ -299,7 +297,7 @@ void ct__pools_fork_child(void)
 {
     for (ct__link *link = open_pools.head; link; link = link->next)
         CT__CONTAINER(link, ct_pool, open_link)->open = false;
-    open_pools.head = open_pools.tail = NULL;
+    (void)ct__list_take(&open_pools);
     ct_lock_init(&open_pools_lock);
 }
 
