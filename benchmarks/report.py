@@ -556,6 +556,125 @@ def faster_peers_writer_waits(runs, key):
             f"against cthreading's {e['max_writer_wait_us'] / 1e3:.1f} ms")
 
 
+# ------------------------------------------------------------ README summary
+
+README_BEGIN = "<!-- benchmark summary: written by benchmarks/report.py from latest.md's run -->"
+README_END = "<!-- end of benchmark summary -->"
+
+
+def summary_rows(runs, context):
+    """The README's short table: (workload, cthreading, peers, ratios) rows,
+    every number from this run."""
+    rows = []
+
+    def v(suite, impl, t=None):
+        return value(runs, suite, impl, t)
+
+    def per_thread(suite, impls, threads):
+        return " / ".join(fmt(v(suite, i, t)) for i, t in zip(impls, threads))
+
+    def ratios(suite, peers, threads):
+        return " / ".join(fmt_ratio(ratio(v(suite, CT, t), v(suite, p, t))) for p, t in zip(peers, threads))
+
+    def best_at(suite, t, sleeping_only=False):
+        peers = [p for p in impls_of(runs, suite) if p != CT and not (sleeping_only and p in SPINNING_PEERS)]
+        return max(peers, key=lambda p: v(suite, p, t) or 0, default=None)
+
+    def unit(suite):
+        return SUITES[suite][2]
+
+    floor = v("lock_uncontended", "cas_release_floor")
+    rows.append(("Lock acquire + release, one thread", f"{fmt(v('lock_uncontended', CT))} ns",
+                 f"`ttas_spinlock` {fmt(v('lock_uncontended', 'ttas_spinlock'))}, `pthread_mutex` "
+                 f"{fmt(v('lock_uncontended', 'pthread_mutex'))}, the CAS-release floor {fmt(floor)} ns",
+                 " / ".join(fmt_ratio(ratio(v("lock_uncontended", CT), x)) for x in
+                            (v("lock_uncontended", "ttas_spinlock"), v("lock_uncontended", "pthread_mutex"), floor))))
+    for suite, label in (("lock_contended_tiny", "contended Lock, tiny section"),
+                         ("lock_contended_work", "contended Lock, ~100 ns in and out")):
+        ts = [t for t in (2, 4, 8, 16) if v(suite, CT, t) is not None]
+        if not ts:
+            continue
+        best = [best_at(suite, t) for t in ts]
+        sleeping = [best_at(suite, t, True) for t in ts]
+        rows.append((f"{label}, {' / '.join(map(str, ts))} threads",
+                     f"{per_thread(suite, [CT] * len(ts), ts)} Mops/s",
+                     "best: " + " / ".join(f"{fmt(v(suite, p, t))} `{p}`" for p, t in zip(best, ts))
+                     + "; best that sleeps: " + " / ".join(f"{fmt(v(suite, p, t))} `{p}`" for p, t in zip(sleeping, ts)),
+                     f"{ratios(suite, best, ts)}; {ratios(suite, sleeping, ts)}"))
+        cells = [runs.get((suite, CT, t), {}) for t in ts]
+        rows.append((f"{label}: Jain's index / longest wait, {' / '.join(map(str, ts))} threads",
+                     " / ".join(f"{e.get('jain', 0):.2f}, {e.get('max_wait_us', 0) / 1e3:.1f} ms" for e in cells),
+                     "`pthread_mutex`: " + " / ".join(
+                         f"{runs.get((suite, 'pthread_mutex', t), {}).get('jain', 0):.2f}, "
+                         f"{runs.get((suite, 'pthread_mutex', t), {}).get('max_wait_us', 0) / 1e3:.1f} ms" for t in ts),
+                     ""))
+    rw = [("rwlock_read_uncontended", "read"), ("rwlock_write_uncontended", "write")]
+    rows.append(("RWLock read / write acquire + release, one thread",
+                 " / ".join(fmt(v(s_, CT)) for s_, _ in rw) + " ns",
+                 "`pthread_rwlock` " + " / ".join(fmt(v(s_, "pthread_rwlock")) for s_, _ in rw) + " ns",
+                 " / ".join(fmt_ratio(ratio(v(s_, CT), v(s_, "pthread_rwlock"))) for s_, _ in rw)))
+    for suite, label in (("rwlock_mix_99", "RWLock 99% reads"), ("rwlock_mix_50", "RWLock 50% reads")):
+        ts = [t for t in (1, 2, 4, 8, 16) if v(suite, CT, t) is not None]
+        if not ts:
+            continue
+        best = [best_at(suite, t) for t in ts]
+        waits = [runs.get((suite, CT, t), {}).get("max_writer_wait_us", 0) / 1e3 for t in ts]
+        peer_waits = [runs.get((suite, p, t), {}).get("max_writer_wait_us", 0) / 1e3 for p, t in zip(best, ts)]
+        rows.append((f"{label}, {' / '.join(map(str, ts))} threads (longest writer wait)",
+                     f"{per_thread(suite, [CT] * len(ts), ts)} Mops/s ({' / '.join(f'{w:.1f}' for w in waits)} ms)",
+                     "best: " + " / ".join(f"{fmt(v(suite, p, t))} `{p}`" for p, t in zip(best, ts))
+                     + f" ({' / '.join(f'{w:.1f}' for w in peer_waits)} ms)",
+                     ratios(suite, best, ts)))
+    simple = (("once_done", "`ct_call_once` on a done once", ("pthread_once", "c11_call_once")),
+              ("pingpong_event", "Event ping-pong, round trip", ("sem_t", "pthread_cond")),
+              ("pingpong_condition", "Condition ping-pong, round trip", ("glib_gcond", "pthread_cond")),
+              ("thread_start_join", "Thread start + join", ("pthread",)),
+              ("queue_1p1c_unbounded", "Queue 1P/1C, unbounded", ("glib_gasyncqueue", "tbb_concurrent_bounded_queue")),
+              ("queue_4p4c_unbounded", "Queue 4P/4C, unbounded", ("glib_gasyncqueue", "tbb_concurrent_bounded_queue")),
+              ("queue_1p1c_bounded16", "Queue 1P/1C, maxsize 16", ("tbb_concurrent_bounded_queue", "glib_gcond_ring")),
+              ("queue_4p4c_bounded16", "Queue 4P/4C, maxsize 16", ("tbb_concurrent_bounded_queue", "glib_gcond_ring")),
+              ("pool_100k_tasks", "Pool, 100,000 empty tasks",
+               ("asio_thread_pool_future", "tbb_task_group", "glib_gthreadpool")),
+              ("pool_round_trip", "Pool, one task's round trip",
+               ("asio_thread_pool_future", "tbb_task_group", "glib_gthreadpool")))
+    for suite, label, peers in simple:
+        peers = [p for p in peers if v(suite, p) is not None]
+        if v(suite, CT) is None or not peers:
+            continue
+        rows.append((label, f"{fmt(v(suite, CT))} {unit(suite)}",
+                     ", ".join(f"`{p}` {fmt(v(suite, p))}" for p in peers) + f" {unit(suite)}",
+                     " / ".join(fmt_ratio(ratio(v(suite, CT), v(suite, p))) for p in peers)))
+    sizes = {k[5:]: v_ for k, v_ in context.items() if k.startswith("size.")}
+    mine = [f"`{n}` {sizes[n]}" for n in ("ct_lock", "ct_event", "ct_once", "ct_rwlock", "ct_semaphore", "ct_rlock")
+            if n in sizes]
+    theirs = [f"`{n}` {sizes[n]}" for n in sorted(sizes) if not n.startswith("ct_")]
+    if mine:
+        rows.append(("sizes (bytes)", ", ".join(mine), ", ".join(theirs), ""))
+    return rows
+
+
+def readme_summary(runs, context, where):
+    lines = [README_BEGIN,
+             f"From one run of `bash ci/main.sh` ({context.get('date', '')[:16].replace('T', ' ')}, {where}, "
+             f"load average before the run {', '.join(f'{x:.2f}' for x in context.get('load_avg', [])) or 'unknown'}); "
+             "ratio = cthreading ÷ peer (time: lower is better; rates: higher is better).", "",
+             "| workload | cthreading | peers | ratio |", "|---|---|---|---|"]
+    lines += [f"| {w} | {c} | {p} | {r} |" for w, c, p, r in summary_rows(runs, context)]
+    lines.append(README_END)
+    return lines
+
+
+def write_readme_summary(path, lines):
+    """Replace the README's summary between its markers."""
+    with open(path) as f:
+        text = f.read()
+    begin, end = text.find(README_BEGIN), text.find(README_END)
+    if begin < 0 or end < begin:
+        raise SystemExit(f"report.py: {path} has no benchmark summary markers")
+    with open(path, "w") as f:
+        f.write(text[:begin] + "\n".join(lines) + text[end + len(README_END):])
+
+
 # ----------------------------------------------------------------------- svg
 
 COLORS = ["#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
@@ -681,6 +800,7 @@ def main():
     parser.add_argument("--python", help="python_peer.py JSON output")
     parser.add_argument("--strace", help="strace_idle.sh output")
     parser.add_argument("--out-dir", default=os.path.join(os.path.dirname(__file__), "results"))
+    parser.add_argument("--readme", help="a README whose benchmark summary to rewrite from this run")
     parser.add_argument("--command", default="bash ci/main.sh",
                         help="the command that produced the run, named in the report")
     args = parser.parse_args()
@@ -742,6 +862,8 @@ def main():
                                 "generated by `benchmarks/report.py`.", ""] + sweep_md))
     with open(os.path.join(args.out_dir, "contended.svg"), "w") as f:
         f.write(svg_chart(runs, f"Contended lock throughput, {where}"))
+    if args.readme:
+        write_readme_summary(args.readme, readme_summary(runs, context, where))
     print("\n".join(lock_throughput_table(runs)))
     print(f"report: {os.path.join(args.out_dir, 'latest.md')}")
     return 0

@@ -6,6 +6,7 @@
 #   benchmarks/results/strace_idle.txt   the no-syscall evidence (strace_idle.sh)
 #   benchmarks/results/latest.md         the report (report.py), and
 #   benchmarks/results/contended.svg     its chart
+#   README.md                            its benchmark summary, rewritten
 # then prints the lock throughput table.
 #
 #   bash benchmarks/run.sh [--quick] [--build DIR] [-- extra ct_bench flags]
@@ -54,7 +55,7 @@ echo "==> ct_bench (load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null ||
 "$bench" "${flags[@]}" --benchmark_out="$results/ct_bench.json" --benchmark_out_format=json \
   ${extra[@]+"${extra[@]}"}
 
-report_flags=(--bench "$results/ct_bench.json" --command "$command")
+report_flags=(--bench "$results/ct_bench.json" --command "$command" --readme README.md)
 python=$(command -v python3 || true)
 if [[ -n $python ]]; then
   echo "==> the same workloads in CPython"
