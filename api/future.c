@@ -17,7 +17,6 @@ static ct_future *future_alloc(size_t refs)
     ct_event_init(&f->done);
     f->state = CT__PENDING;
     f->refs = refs;
-    f->callbacks_tail = &f->callbacks;
     return f;
 }
 
@@ -52,22 +51,20 @@ static bool state_done(unsigned char state)
     return state == CT__CANCELLED || state == CT__FINISHED;
 }
 
-void ct__future_run_callbacks(ct_future *f, ct__done_callback *callbacks)
+void ct__future_run_callbacks(ct_future *f, ct__list callbacks)
 {
-    while (callbacks) {
-        ct__done_callback *next = callbacks->next;
-        callbacks->fn(f, callbacks->arg);
-        ct__free(callbacks);
-        callbacks = next;
+    ct__link *link;
+    while ((link = ct__list_pop_front(&callbacks))) {
+        ct__done_callback *callback = CT__CONTAINER(link, ct__done_callback, link);
+        callback->fn(f, callback->arg);
+        ct__free(callback);
     }
 }
 
-ct__done_callback *ct__future_settle_locked(ct_future *f, unsigned char state, void *result, int error)
+ct__list ct__future_settle_locked(ct_future *f, unsigned char state, void *result, int error)
 {
-    ct__done_callback *callbacks = f->callbacks;
+    ct__list callbacks = ct__list_take(&f->callbacks);
     ct__link *link;
-    f->callbacks = NULL;
-    f->callbacks_tail = &f->callbacks;
     f->result = result;
     f->error = error;
     ct_store_u8(&f->state, state);
@@ -82,7 +79,7 @@ ct__done_callback *ct__future_settle_locked(ct_future *f, unsigned char state, v
 /* Settle f if its state is in accepted (bits 1 << state), then run its callbacks. */
 static bool settle_from(ct_future *f, unsigned accepted, unsigned char state, void *result, int error)
 {
-    ct__done_callback *callbacks;
+    ct__list callbacks;
     ct_lock_acquire(&f->lock);
     if (!(accepted & (1u << f->state))) {
         ct_lock_release(&f->lock);
@@ -181,21 +178,20 @@ int ct_future_result(ct_future *future, void **result, double timeout)
 int ct_future_add_done_callback(ct_future *future, void (*fn)(ct_future *, void *), void *arg)
 {
     ct__done_callback *callback;
+    bool done;
     if (!future || !fn) return CT_EINVAL;
     callback = (ct__done_callback *)ct__malloc(sizeof *callback);
     if (!callback) return CT_ENOMEM;
-    callback->next = NULL;
     callback->fn = fn;
     callback->arg = arg;
     ct_lock_acquire(&future->lock);
-    if (!state_done(future->state)) {
-        *future->callbacks_tail = callback;
-        future->callbacks_tail = &callback->next;
-        ct_lock_release(&future->lock);
-        return CT_OK;
-    }
+    done = state_done(future->state);
+    if (!done) ct__list_push_back(&future->callbacks, &callback->link);
     ct_lock_release(&future->lock);
-    ct__future_run_callbacks(future, callback);
+    if (done) {
+        fn(future, arg);
+        ct__free(callback);
+    }
     return CT_OK;
 }
 

@@ -12,7 +12,7 @@
 enum ct__future_state { CT__PENDING, CT__RUNNING, CT__CANCELLED, CT__FINISHED };
 
 typedef struct ct__done_callback {
-    struct ct__done_callback *next;
+    ct__link link;       /* on future->callbacks */
     void (*fn)(ct_future *future, void *arg);
     void *arg;
 } ct__done_callback;
@@ -35,8 +35,7 @@ struct ct_future {
     void *arg;
     void *result;
     int error;             /* FINISHED: what ct_future_result returns (CT_OK, CT_EBROKEN) */
-    ct__done_callback *callbacks;        /* in registration order */
-    ct__done_callback **callbacks_tail;
+    ct__list callbacks;                  /* of ct__done_callback, in registration order */
     ct__list waiters;                    /* of ct__future_waiter */
     ct__link pending;                    /* on the pool's work list while queued */
 };
@@ -50,8 +49,9 @@ bool ct__future_start_running(ct_future *f);
 /* Under f->lock, f pending or running: moves f to its final state (error: what
  * ct_future_result returns for FINISHED), wakes result() and every waiter, and
  * returns the callbacks to run once unlocked. */
-ct__done_callback *ct__future_settle_locked(ct_future *f, unsigned char state, void *result, int error);
-void ct__future_run_callbacks(ct_future *f, ct__done_callback *callbacks);
+ct__list ct__future_settle_locked(ct_future *f, unsigned char state, void *result, int error);
+/* Run and free callbacks (what ct__future_settle_locked returned), in order. */
+void ct__future_run_callbacks(ct_future *f, ct__list callbacks);
 /* Finish f (pending or running) with result, or with error for ct_future_result:
  * waiters woken, then its callbacks run in the calling thread. A future already
  * done (cancelled, or finished by ct_future_set_result) stays as it is: CT_EPERM. */

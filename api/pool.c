@@ -75,7 +75,7 @@ static void pool_unref(ct_pool *pool)
  * once they have run, since they may block (even on this pool). */
 static void run_work_item(ct_pool *pool, ct_future *f)
 {
-    ct__done_callback *callbacks;
+    ct__list callbacks = { NULL, NULL };
     void *result;
     bool idle_now;
     if (!ct__future_start_running(f)) {
@@ -85,10 +85,10 @@ static void run_work_item(ct_pool *pool, ct_future *f)
     }
     result = f->fn(f->arg);
     ct_lock_acquire(&f->lock);
-    idle_now = f->callbacks == NULL;
+    idle_now = ct__list_empty(&f->callbacks);
     if (idle_now) ct_fetch_add_size(&pool->idle, 1);
     /* Not running any more if ct_future_set_result finished it meanwhile. */
-    callbacks = f->state == CT__RUNNING ? ct__future_settle_locked(f, CT__FINISHED, result, CT_OK) : NULL;
+    if (f->state == CT__RUNNING) callbacks = ct__future_settle_locked(f, CT__FINISHED, result, CT_OK);
     ct_lock_release(&f->lock);
     if (!idle_now) {
         ct__future_run_callbacks(f, callbacks);
