@@ -34,8 +34,8 @@ static void exit_key_create(void)
 
 int ctb_thread_exit_hook(void *record)
 {
-    int err;
-    pthread_once(&exit_key_once, exit_key_create);
+    int err = pthread_once(&exit_key_once, exit_key_create);
+    if (err != 0) ctb_fatal("pthread_once", err);
     err = pthread_setspecific(exit_key, record);
     return err == 0 ? CT_OK : CT_ENOMEM;
 }

@@ -83,8 +83,9 @@ typedef char pthread_t_fits_ctb_thread[sizeof(pthread_t) <= sizeof(ctb_thread) ?
 
 int ctb_thread_create(void *record, size_t stack_size, ctb_thread *thread)
 {
+    int err;
     if (stack_size != 0) return create_with_stack(record, stack_size, thread);
-    pthread_once(&default_attr_once, default_attr_create);
+    if ((err = pthread_once(&default_attr_once, default_attr_create)) != 0) ctb_fatal("pthread_once", err);
     return create_with(&default_attr, record, thread);
 }
 
