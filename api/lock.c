@@ -10,12 +10,14 @@
  *   holder; a parked waiter leaves the holder running alone. The one look
  *   after the pause still catches a holder that is done.
  * - One woken thread at a time. A release that wakes a waiter marks the
- *   waiter now first in the queue (woken_ahead); until the woken thread runs
- *   again and clears that mark, releases do not wake another. A release that
- *   finds the mark while HAS_PARKED is set also sets WOKEN in the lock word
- *   (as Go's mutexWoken), so that the releases after it need not look at
- *   the queue. WOKEN is never set without HAS_PARKED: the word of a lock
- *   nobody waits for stays what the inline fast paths expect.
+ *   waiter behind it (woken_ahead) or, with nobody behind it, sets WOKEN in
+ *   the lock word (as Go's mutexWoken); until the woken thread runs again
+ *   and clears both, releases do not wake another. The mark lives in the
+ *   queue, not the word, because the word of a lock whose waiters keep being
+ *   woken must stay what the inline fast paths expect: WOKEN alone sends
+ *   every acquisition to the slow path until that thread runs, which with
+ *   more threads than cores takes milliseconds (a WOKEN bit set on every
+ *   wake cost the tiny-section benchmark 1.45x at 8 threads).
  * - While the first waiter is young, a release that wakes it clears
  *   HAS_PARKED, so the holder's next releases stay on the fast path; the
  *   woken thread sets the bit again if others are parked when it runs. Once
@@ -178,21 +180,28 @@ static unsigned char released_word(const release_state *state, unsigned char v, 
                                    bool more, bool due, release_wake *wake)
 {
     unsigned char others = more ? HAS_PARKED : 0;
+    unsigned char woken = v & WOKEN;
     *wake = WAKE_NOBODY;
-    if (!first) return 0;
+    if (!first) return woken;
     if (due && state->may_hand_off) {
         *wake = HAND_OFF;
-        return (unsigned char)(LOCKED | others | (v & WOKEN));
+        return (unsigned char)(LOCKED | others | woken);
     }
-    /* A woken thread that has not run yet will take the lock or park again,
-     * whatever this release does. WOKEN tells the next releases so without
-     * the queue, while HAS_PARKED sends them to the slow path anyway. */
-    if (first->woken_ahead) return (unsigned char)(HAS_PARKED | WOKEN);
+    if (first->woken_ahead || woken) {
+        /* A woken thread has not run yet: it will take the lock or park
+         * again whatever this release does. The first release to find it
+         * (HAS_PARKED set again by a thread parked since) sets WOKEN too, so
+         * that the releases after it unlock without the queue; the one in
+         * QUICK_RELEASES that looks anyway clears HAS_PARKED while the first
+         * waiter is young, as a wake does. */
+        if (due || !woken) return (unsigned char)(HAS_PARKED | WOKEN);
+        return first->woken_ahead ? 0 : WOKEN;
+    }
     /* While the first waiter is young, HAS_PARKED goes, so that the next
      * releases stay on the fast path: the woken thread sets it again if
      * others are parked then. */
     *wake = WAKE_FIRST;
-    return (unsigned char)(due ? others : 0);
+    return (unsigned char)((due ? others : 0) | (more ? 0 : WOKEN));
 }
 
 /* Runs under the parking lot's bucket lock, so no waiter queues or leaves
