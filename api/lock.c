@@ -104,17 +104,24 @@ typedef struct arrival {
     bool others;   /* whether others are parked */
 } arrival;
 
-/* Under the bucket lock, for a woken thread that runs again: the marks of
- * its wake go (WOKEN is set only under this lock, so a look suffices). All
- * marks go, not only the first waiter's: one left on a waiter that another
- * parked ahead of would outlive every woken thread, and a release that finds
- * it wakes nobody. At worst a second woken thread is then on its way. */
+/* Under the bucket lock, for a woken thread that runs again: its wake's
+ * marks go (WOKEN is set only under this lock, so a look suffices). Each wake
+ * leaves at most one mark and each woken thread clears one, the first it
+ * finds, so there are never more marks than woken threads on their way: one
+ * left on a waiter that another parked ahead of goes with the next arrival.
+ * At worst a second woken thread is then on its way. */
 static void arrived(void *arg, ct__queue *queue)
 {
     arrival *self = (arrival *)arg;
     ct__waiter *w = ct__queue_next(queue, NULL);
     self->others = w != NULL;
-    for (; w; w = ct__queue_next(queue, w)) ((lock_waiter *)w->ctx)->woken_ahead = false;
+    for (; w; w = ct__queue_next(queue, w)) {
+        lock_waiter *waiter = (lock_waiter *)w->ctx;
+        if (waiter->woken_ahead) {
+            waiter->woken_ahead = false;
+            break;
+        }
+    }
     if (ct_load_relaxed_u8(&self->lock->v) & WOKEN) ct_fetch_and_u8(&self->lock->v, (unsigned char)~WOKEN);
 }
 

@@ -74,8 +74,8 @@ typedef struct settle_state {
     ct_rwlock *rwlock;
     release_mode mode;
     size_t readers_queued, writers_queued;
-    const rw_waiter *first_writer;
-    uintptr_t grant;   /* TOKEN_ADMIT: all queued readers; TOKEN_WRITE or _RACE: the first writer */
+    const rw_waiter *oldest_writer;   /* the queued writer due first */
+    uintptr_t grant;   /* TOKEN_ADMIT: all queued readers; TOKEN_WRITE or _RACE: the oldest writer */
     int status;
 } settle_state;
 
@@ -94,13 +94,13 @@ static bool next_word(settle_state *st, uint64_t v, uint64_t *next_out)
         next &= ~WRITER;
     }
     /* A writer's release admits the readers waiting then; otherwise a free
-     * lock goes to the first writer. Readers held back by writers that have
+     * lock goes to the oldest writer. Readers held back by writers that have
      * all left go in beside the readers holding it. */
     if (readers_left > 0 && !(next & WRITER) && (st->mode == RELEASE_WRITE || writers_left == 0)) {
         st->grant = TOKEN_ADMIT;
         readers_left = 0;
     } else if (writers_left > 0 && !held(next)) {
-        if (ctb_monotonic_ns() >= st->first_writer->fair_at) {
+        if (ctb_monotonic_ns() >= st->oldest_writer->fair_at) {
             st->grant = TOKEN_WRITE;
             next |= WRITER;
             writers_left--;
@@ -114,8 +114,9 @@ static bool next_word(settle_state *st, uint64_t v, uint64_t *next_out)
     return true;
 }
 
-/* Counts the queue, then rewrites the word from it: false if not held in
- * st->mode. */
+/* Counts the queue and finds its oldest writer (writers woken to race that
+ * lost park again at the head, in the order they lost, so queue order is not
+ * age), then rewrites the word from it: false if not held in st->mode. */
 static bool rewrite_word(settle_state *st, ct__queue *queue)
 {
     const ct__waiter *waiter;
@@ -123,7 +124,7 @@ static bool rewrite_word(settle_state *st, ct__queue *queue)
     for (waiter = ct__queue_next(queue, NULL); waiter; waiter = ct__queue_next(queue, waiter)) {
         const rw_waiter *w = (const rw_waiter *)waiter->ctx;
         if (!w->writer) st->readers_queued++;
-        else if (st->writers_queued++ == 0) st->first_writer = w;
+        else if (st->writers_queued++ == 0 || w->fair_at < st->oldest_writer->fair_at) st->oldest_writer = w;
     }
     v = ct_load_u64(&st->rwlock->word);
     do {
@@ -145,8 +146,8 @@ static void settle_queue(void *arg, ct__queue *queue)
         bool writer = ((const rw_waiter *)waiter->ctx)->writer;
         if (st->grant == TOKEN_ADMIT && !writer) {
             waiter = ct__queue_wake(queue, waiter, TOKEN_ADMIT);
-        } else if (st->grant != TOKEN_ADMIT && writer) {
-            ct__queue_wake(queue, waiter, st->grant);   /* the first writer only */
+        } else if (st->grant != TOKEN_ADMIT && waiter->ctx == st->oldest_writer) {
+            ct__queue_wake(queue, waiter, st->grant);
             return;
         } else {
             waiter = ct__queue_next(queue, waiter);
