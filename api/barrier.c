@@ -35,13 +35,13 @@ static bool not_filling(void *arg)
 static int enter(ct_barrier *barrier)
 {
     while (barrier->state == DRAINING || barrier->state == RESETTING)
-        ct_condition_wait(&barrier->cond, CT_FOREVER);
+        ct__condition_wait_until(&barrier->cond, CTB_NEVER);
     return barrier->state == BROKEN ? CT_EBROKEN : CT_OK;
 }
 
-static int wait_for_cycle(ct_barrier *barrier, double timeout)
+static int wait_for_cycle(ct_barrier *barrier, int64_t deadline)
 {
-    int status = ct_condition_wait_for(&barrier->cond, not_filling, barrier, timeout);
+    int status = ct__condition_wait_for_until(&barrier->cond, not_filling, barrier, deadline);
     if (status == CT_ETIMEDOUT) {
         break_barrier(barrier);
         return CT_ETIMEDOUT;
@@ -75,7 +75,7 @@ int ct_barrier_wait(ct_barrier *barrier, double timeout)
         barrier->state = DRAINING;
         ct_condition_notify_all(&barrier->cond);
     } else {
-        status = wait_for_cycle(barrier, timeout);
+        status = wait_for_cycle(barrier, deadline);
     }
     leave(barrier);
     ct_lock_release(&barrier->lock);

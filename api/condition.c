@@ -5,6 +5,7 @@
  * waiters counts the threads queued here; it is only touched under the lock,
  * which makes notify with nobody waiting a plain read. */
 #include "internal.h"
+#include "parking_lot.h"
 
 enum { OWN_RLOCK = 0, EXTERNAL_LOCK = 1, EXTERNAL_RLOCK = 2 };
 #define TOKEN_NOTIFIED 1
@@ -76,17 +77,30 @@ CT_NO_THREAD_SAFETY_ANALYSIS static void reacquire_after_wait(cond_waiter *self)
     else ct__rlock_acquire_restore(rlock_of(self->cond), self->depth);
 }
 
-static int wait_until(ct_condition *cond, int64_t deadline)
+int ct__condition_wait_until(ct_condition *cond, int64_t deadline)
 {
     cond_waiter self = { cond, 0 };
     uintptr_t token = 0;
     int status;
     cond->waiters++;
-    status = ct__park(cond, deadline, NULL, release_for_wait, &self, &token);
+    /* The notifier takes the lock this wait lets go of and usually comes
+     * within microseconds: CT__PARK_SPIN catches that without either side
+     * entering the OS (benchmarks/: Condition ping-pong). */
+    status = ct__park(cond, deadline, NULL, release_for_wait, &self, CT__PARK_SPIN, &token);
     reacquire_after_wait(&self);
     /* A notifier that dequeued us already took us off the count. */
     if (status != CT_OK) cond->waiters--;
     return status;
+}
+
+int ct__condition_wait_for_until(ct_condition *cond, bool (*predicate)(void *), void *arg,
+                                 int64_t deadline)
+{
+    while (!predicate(arg)) {
+        if (ct__deadline_passed(deadline)) return CT_ETIMEDOUT;
+        ct__condition_wait_until(cond, deadline);
+    }
+    return CT_OK;
 }
 
 int ct_condition_wait(ct_condition *cond, double timeout)
@@ -95,7 +109,7 @@ int ct_condition_wait(ct_condition *cond, double timeout)
     int status;
     if (!is_owned(cond)) return CT_EPERM;
     if ((status = ct__deadline(timeout, &deadline)) != CT_OK) return status;
-    return wait_until(cond, deadline);
+    return ct__condition_wait_until(cond, deadline);
 }
 
 int ct_condition_wait_for(ct_condition *cond, bool (*predicate)(void *), void *arg, double timeout)
@@ -105,11 +119,7 @@ int ct_condition_wait_for(ct_condition *cond, bool (*predicate)(void *), void *a
     if (!predicate) return CT_EINVAL;
     if (!is_owned(cond)) return CT_EPERM;
     if ((status = ct__deadline(timeout, &deadline)) != CT_OK) return status;
-    while (!predicate(arg)) {
-        if (deadline != CTB_NEVER && ctb_monotonic_ns() >= deadline) return CT_ETIMEDOUT;
-        wait_until(cond, deadline);
-    }
-    return CT_OK;
+    return ct__condition_wait_for_until(cond, predicate, arg, deadline);
 }
 
 int ct_condition_notify(ct_condition *cond, size_t n)

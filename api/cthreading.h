@@ -334,6 +334,10 @@ CT_API void   ct_shutdown(void);
  *                          be parked on the lock's address (while a thread
  *                          woken from there is on its way back, the bit may be
  *                          clear with others parked: that thread sets it again)
+ *   bit 2 (CT__WOKEN)      a thread woken from the parking lot has not run
+ *                          again yet, so releases wake nobody else; alone
+ *                          (nobody was parked behind that thread) it sends
+ *                          the fast paths to the slow ones until it runs
  * Acquire and release are one inline compare-and-swap each when nobody waits;
  * otherwise the out-of-line slow path backs off once for about a microsecond,
  * then parks the thread in the runtime's parking lot (keyed by the lock's
@@ -359,6 +363,7 @@ typedef struct CT__CAPABILITY("mutex") ct_lock {
 #define CT_LOCK_INIT { 0 }
 #define CT__LOCKED 1u
 #define CT__HAS_PARKED 2u
+#define CT__WOKEN 4u
 
 /**
  * @brief Initialize a lock, released.
@@ -408,10 +413,11 @@ CT_API int  ct__lock_release_slow(ct_lock *lock);
  * exported function; define CT_NO_INLINE before including to call it always.
  * Under a race detector (ThreadSanitizer, or a library built with
  * CT_VALGRIND_ANNOTATIONS) they call the exported functions, which tell it
- * about every acquisition. */
+ * about every acquisition. The library itself (CT_BUILDING) spells
+ * CT__CAS_BYTE with its own atomics (api/internal.h) and calls
+ * ct__lock_take_fast and ct__lock_give_fast from its wrappers that tell the
+ * tools. */
 #if !defined(CT_NO_INLINE) && !defined(CT_BUILDING)
-static inline void ct__lock_acquire_inline(ct_lock *lock) CT__ACQUIRES(lock) CT_NO_THREAD_SAFETY_ANALYSIS;
-static inline int ct__lock_release_inline(ct_lock *lock) CT__RELEASES(lock) CT_NO_THREAD_SAFETY_ANALYSIS;
 #  if !defined(CT__TSAN) && !defined(CT_VALGRIND_ANNOTATIONS)
 #    if defined(__GNUC__) || defined(__clang__)
 #      define CT__CAS_BYTE(p, expected, desired, order) \
@@ -445,19 +451,35 @@ static __inline int ct__cas_u64(uint64_t *p, uint64_t *expected, uint64_t desire
 #      define CT__RELEASE 0
 #    endif
 #  endif
+#endif
+
+/* The one spelling of the lock's fast paths: take a free lock nobody waits
+ * for, give back a held one nobody waits for; false sends the caller to the
+ * slow path. */
+#ifdef CT__CAS_BYTE
+static inline bool ct__lock_take_fast(ct_lock *lock)
+{
+    unsigned char expected = 0;
+    return CT__CAS_BYTE(&lock->v, expected, (unsigned char)CT__LOCKED, CT__ACQUIRE);
+}
+static inline bool ct__lock_give_fast(ct_lock *lock)
+{
+    unsigned char expected = CT__LOCKED;
+    return CT__CAS_BYTE(&lock->v, expected, (unsigned char)0, CT__RELEASE);
+}
+#endif
+
+#if !defined(CT_NO_INLINE) && !defined(CT_BUILDING)
+static inline void ct__lock_acquire_inline(ct_lock *lock) CT__ACQUIRES(lock) CT_NO_THREAD_SAFETY_ANALYSIS;
+static inline int ct__lock_release_inline(ct_lock *lock) CT__RELEASES(lock) CT_NO_THREAD_SAFETY_ANALYSIS;
 #  ifdef CT__CAS_BYTE
 static inline void ct__lock_acquire_inline(ct_lock *lock)
 {
-    unsigned char expected = 0;
-    if (!CT__CAS_BYTE(&lock->v, expected, (unsigned char)CT__LOCKED, CT__ACQUIRE))
-        ct__lock_acquire_slow(lock);
+    if (!ct__lock_take_fast(lock)) ct__lock_acquire_slow(lock);
 }
 static inline int ct__lock_release_inline(ct_lock *lock)
 {
-    unsigned char expected = CT__LOCKED;
-    if (CT__CAS_BYTE(&lock->v, expected, (unsigned char)0, CT__RELEASE))
-        return CT_OK;
-    return ct__lock_release_slow(lock);
+    return ct__lock_give_fast(lock) ? CT_OK : ct__lock_release_slow(lock);
 }
 #  else
 static inline void ct__lock_acquire_inline(ct_lock *lock)

@@ -11,6 +11,7 @@
  * waiting after that clear. That thread saw the generation the late set wrote,
  * recognizes it, and goes back to waiting. */
 #include "internal.h"
+#include "parking_lot.h"
 
 #define FLAG 1
 #define HAS_PARKED 2
@@ -99,7 +100,7 @@ static bool wait_until(ct_event *event, int64_t deadline, bool poll)
             continue;
         self.generation = (unsigned char)(v & GENERATION_MASK);
         if (poll && ct__poll(set_since, &self, SPIN_NS, deadline)) return true;
-        switch (ct__park(event, deadline, unset_with_waiters, NULL, &self, &token)) {
+        switch (ct__park(event, deadline, unset_with_waiters, NULL, &self, 0, &token)) {
         case CT_OK:
             if (token != 0 && (token & GENERATION_MASK) != self.generation) return true;
             break;   /* woken by a set older than this wait: wait on */

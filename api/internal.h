@@ -3,28 +3,18 @@
 #ifndef CT_INTERNAL_H
 #define CT_INTERNAL_H
 
+#include "atomics.h"
+/* cthreading.h's lock fast paths, spelled with this library's atomics (which
+ * tell valgrind's tools about every hand-over, atomics.h). */
+#define CT__CAS_BYTE(p, expected, desired, order) ct_cas_u8((p), &(expected), (desired))
+#define CT__ACQUIRE 0
+#define CT__RELEASE 0
 #include "cthreading.h"
 #include "backend.h"
-#include "atomics.h"
-#include "list.h"
+#include "compiler.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* Compiler (not OS) differences: thread-local storage and load-time constructors. */
-#if defined(_MSC_VER)
-#  define CT_THREAD_LOCAL __declspec(thread)
-#  pragma section(".CRT$XCU", read)
-#  define CT_CONSTRUCTOR(fn)                                                  \
-    static void fn(void);                                                     \
-    __declspec(allocate(".CRT$XCU")) void (*fn##_entry)(void) = fn;           \
-    static void fn(void)
-#  define CT_UNLIKELY(x) (x)
-#else
-#  define CT_THREAD_LOCAL _Thread_local
-#  define CT_CONSTRUCTOR(fn) __attribute__((constructor)) static void fn(void)
-#  define CT_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#endif
 
 /* --- fault injection (alloc.c): see fault_injection.h; never fails outside
  * a CT_FAULT_INJECTION build, where it compiles away. -------------------------- */
@@ -41,91 +31,10 @@ static inline bool ct__fault_now(void) { return false; }
  * CT_EOVERFLOW (above CT_TIMEOUT_MAX). */
 int ct__deadline(double timeout, int64_t *deadline);
 
-/* --- parking lot (parking_lot.c) ----------------------------------------------
- * Threads wait in queues keyed by an address; every blocking primitive is built
- * on these three calls, so a primitive with nobody waiting never enters the OS. */
-typedef struct ct__waiter {
-    struct ct__waiter *next, *prev;
-    const void *key;
-    ctb_parker *parker;
-    void *ctx;          /* the parker's context, seen by unpark callbacks */
-    uintptr_t token;    /* what the unparker handed over */
-    bool queued;
-} ct__waiter;
-
-/* Park the calling thread on key. Under the key's bucket lock, validate(ctx)
- * decides whether to sleep at all (false: CT_EAGAIN at once); after the thread is
- * queued, before_sleep(ctx) runs without that lock. Returns CT_OK once unparked
- * (*token is what the unparker gave), or CT_ETIMEDOUT at deadline. */
-int ct__park(const void *key, int64_t deadline, bool (*validate)(void *ctx),
-             void (*before_sleep)(void *ctx), void *ctx, uintptr_t *token);
-
-/* Poll done(arg) with a pause between looks, for at most limit_ns and never
- * past deadline: true as soon as it holds. Before parking, it catches a wake
- * that comes within microseconds without either side entering the OS. */
-bool ct__poll(bool (*done)(const void *arg), const void *arg, int64_t limit_ns, int64_t deadline);
-
-/* ct__poll, but only while fewer threads poll this way than there are other
- * processors (false at once otherwise): with more threads than cores, a
- * poller would take the processor from the very thread it waits for. */
-bool ct__poll_spare_cpu(bool (*done)(const void *arg), const void *arg, int64_t limit_ns,
-                        int64_t deadline);
-
-/* ct__park, but queued ahead of every thread parked on key: for a woken
- * thread that lost the race and goes back to the place it had. */
-int ct__park_first(const void *key, int64_t deadline, bool (*validate)(void *ctx), void *ctx,
-                   uintptr_t *token);
-
-/* Wake at most one thread parked on key. decide(arg, waiter, more) runs under
- * the bucket lock with the first waiter (NULL if none) and whether others wait
- * behind it; its result becomes that waiter's token, or is CT__LEAVE_PARKED to
- * wake nobody. */
-#define CT__LEAVE_PARKED UINTPTR_MAX
-void ct__unpark_one(const void *key, uintptr_t (*decide)(void *arg, ct__waiter *waiter, bool more),
-                    void *arg);
-
-/* A thread woken from key that has not run again yet. The waker marks it from
- * decide; the woken thread clears the mark first thing. One mark per bucket,
- * so a colliding key can take it over: a missing mark proves nothing, a
- * present one proves such a thread is on its way. */
-void ct__waking_set(const void *key);
-void ct__waking_clear(const void *key);
-bool ct__waking(const void *key);
-/* ct__waking for a thread that has just changed the primitive's word: true
- * only if the woken thread clears the mark after this call, and so sees that
- * change when it looks at the word afterwards. */
-bool ct__still_waking(const void *key);
-
-/* Wake the threads parked on key that a primitive picks, all in one look at
- * the queue, under the bucket lock: survey(arg, waiter) sees every waiter on
- * key, oldest first, then survey(arg, NULL) once (where the primitive updates
- * its word, knowing who waits); then pick(arg, waiter) sees each waiter again
- * and returns its token, or CT__LEAVE_PARKED to leave it parked. Returns how
- * many were woken. */
-size_t ct__unpark_picked(const void *key, void (*survey)(void *arg, const ct__waiter *waiter),
-                         uintptr_t (*pick)(void *arg, const ct__waiter *waiter), void *arg);
-
-/* Whether any thread is parked on key now. */
-bool ct__parked(const void *key);
-
-/* Wake up to n threads parked on key, oldest first, each with token. Returns
- * how many were woken. */
-size_t ct__unpark(const void *key, size_t n, uintptr_t token);
-
-/* In the child after fork(): empty every queue and free every bucket lock.
- * Only the forking thread lives on there, and it is parked nowhere, so every
- * queued waiter, and any bucket lock held at the fork, belonged to a thread
- * that the child does not have. */
-void ct__parking_lot_after_fork(void);
-
-/* --- the calling thread's ident (thread.c) ----------------------------------------
- * ct_get_ident() without the call: RLock reads it twice per acquire+release. */
-extern CT_THREAD_LOCAL uint64_t ct__self_ident;   /* 0 until first asked for */
-
-static inline uint64_t ct__ident(void)
+/* Whether deadline (from ct__deadline) has come. */
+static inline bool ct__deadline_passed(int64_t deadline)
 {
-    uint64_t ident = ct__self_ident;
-    return CT_UNLIKELY(ident == 0) ? ct_get_ident() : ident;
+    return deadline != CTB_NEVER && ctb_monotonic_ns() >= deadline;
 }
 
 /* --- what tools are told (contention.c, tsan.c) ------------------------------------ */
@@ -169,14 +78,13 @@ static inline void ct__tsan_lock_reset(const void *lock) { (void)lock; }
  * (the lock, or the RLock around it). */
 int ct__lock_acquire_until(ct_lock *lock, int64_t deadline, const void *primitive);
 
-/* The header's inline fast paths are for users (CT_BUILDING turns them off);
- * the runtime's own hot callers use these, spelled through atomics.h. Every
- * acquisition and release of a ct_lock passes here, so this is where
- * ThreadSanitizer is told about them (tsan.c; nothing in other builds). */
+/* The runtime's own hot callers take and give back a ct_lock here: the
+ * header's fast path, then the slow one. Every acquisition and release of a
+ * ct_lock passes here, so this is where ThreadSanitizer is told about them
+ * (tsan.c; nothing in other builds). */
 static inline int ct__lock_take(ct_lock *lock, int64_t deadline, const void *primitive)
 {
-    unsigned char expected = 0;
-    if (ct_cas_u8(&lock->v, &expected, (unsigned char)CT__LOCKED)) return CT_OK;
+    if (ct__lock_take_fast(lock)) return CT_OK;
     return ct__lock_acquire_until(lock, deadline, primitive);
 }
 
@@ -201,12 +109,18 @@ static inline bool ct__lock_held(const void *lock)
 
 static inline int ct__lock_release_fast(ct_lock *lock)
 {
-    unsigned char expected = (unsigned char)CT__LOCKED;
     int model = ct__tsan_unlock_begin(lock, 0, ct__lock_held);
-    int status = ct_cas_u8(&lock->v, &expected, 0) ? CT_OK : ct__lock_release_slow(lock);
+    int status = ct__lock_give_fast(lock) ? CT_OK : ct__lock_release_slow(lock);
     ct__tsan_unlock_end(lock, model, 0);
     return status;
 }
+
+/* ct_condition_wait and ct_condition_wait_for on a deadline, for callers
+ * that hold the condition's lock and have turned their timeout into a
+ * deadline once (queue.c, barrier.c). */
+int ct__condition_wait_until(ct_condition *cond, int64_t deadline);
+int ct__condition_wait_for_until(ct_condition *cond, bool (*predicate)(void *), void *arg,
+                                 int64_t deadline);
 
 bool ct__event_wait_until(ct_event *event, int64_t deadline);
 /* The same without the short poll before parking: for waits that usually
@@ -217,44 +131,5 @@ bool ct__event_sleep_until(ct_event *event, int64_t deadline);
 /* RLock state saved and restored by Condition.wait (_release_save / _acquire_restore). */
 uint32_t ct__rlock_release_all(ct_rlock *rlock);
 void ct__rlock_acquire_restore(ct_rlock *rlock, uint32_t count);
-
-/* --- threads (thread.c) --------------------------------------------------------- */
-
-/* Run hook->fn(hook->arg) in ct_shutdown (and so at exit) before non-daemon
- * threads are joined, as concurrent.futures does for its pools. A hook runs at
- * most once and is unlinked before it runs; removing it after that is a no-op. */
-typedef struct ct__shutdown_hook {
-    ct__link link;
-    void (*fn)(void *arg);
-    void *arg;
-    bool linked;
-} ct__shutdown_hook;
-void ct__shutdown_hook_add(ct__shutdown_hook *hook);
-void ct__shutdown_hook_remove(ct__shutdown_hook *hook);
-
-/* The pool's fork handlers (pool.c), run by thread.c's around every fork();
- * open_pools_lock is taken before the hooks and registry locks, as
- * register_open nests them. */
-void ct__pools_fork_prepare(void);
-void ct__pools_fork_parent(void);
-void ct__pools_fork_child(void);
-
-/* --- thread-local values (local.c), kept per thread record ------------------------ */
-typedef struct ct__local_table {
-    void **values;
-    size_t capacity;
-} ct__local_table;
-
-/* The registry lock guards the list of live threads and the growth of every
- * thread's local table. */
-void ct__registry_lock(void);
-void ct__registry_unlock(void);
-/* fn(table, arg) for every live thread, under the registry lock. */
-void ct__registry_each_table(void (*fn)(ct__local_table *table, void *arg), void *arg);
-/* The calling thread's table; with create, a thread this library did not start
- * gets its Dummy record first. NULL: no record (or CT_ENOMEM when creating). */
-ct__local_table *ct__current_local_table(bool create);
-/* At thread exit: run destructors of the table's values, then free it. */
-void ct__local_table_finish(ct__local_table *table);
 
 #endif /* CT_INTERNAL_H */

@@ -4,6 +4,7 @@
  * growing a table and recycling slots happen under the registry lock, so that
  * ct_local_destroy can visit every thread's table. */
 #include "internal.h"
+#include "thread_shared.h"
 
 #include <stdlib.h>
 #include <string.h>

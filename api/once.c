@@ -6,6 +6,7 @@
  * stores the outcome: DONE, or 0 again after a failure, when every parked
  * thread is woken and the first to take RUNNING runs fn again. */
 #include "internal.h"
+#include "parking_lot.h"
 
 #define RUNNING ((unsigned char)CT__ONCE_RUNNING)
 #define PARKED ((unsigned char)CT__ONCE_PARKED)
@@ -36,7 +37,7 @@ int ct__call_once_slow(ct_once *once, int (*fn)(void *arg), void *arg)
             return finish(once, fn(arg));
         }
         if (!(v & PARKED) && !ct_cas_u8(&once->v, &v, (unsigned char)(v | PARKED))) continue;
-        ct__park(once, CTB_NEVER, still_running_with_waiters, NULL, once, NULL);
+        ct__park(once, CTB_NEVER, still_running_with_waiters, NULL, once, 0, NULL);
         v = ct_load_u8(&once->v);
     }
 }

@@ -1,24 +1,29 @@
 /* SPDX-License-Identifier: MIT */
-/* The parking lot: threads wait in FIFO queues keyed by an address, spread over
- * a fixed table of buckets, as in WebKit's ParkingLot and CPython 3.13's
- * Python/parking_lot.c. Primitives keep one "someone may be parked" bit in
- * their own memory and only come here when it is set, so a lock, event or
- * semaphore nobody waits on costs no system call and owns no OS object. */
-#include "internal.h"
+/* The parking lot's queues (the contract is parking_lot.h's): a fixed table
+ * of buckets, each a spin lock and one FIFO queue that the keys hashing to it
+ * share. */
+#include "parking_lot.h"
+#include "atomics.h"
+
+#include <string.h>
 
 #define BUCKETS 251   /* prime: addresses are aligned, so spread them by a modulus */
 #define SPINS_BEFORE_YIELD 64
-/* A thread that released something in before_sleep (a Condition wait) is
- * usually notified within microseconds by the thread that takes it next: it
- * watches for that this long before it sleeps, so that neither side makes a
- * system call when both are running (benchmarks/: Condition ping-pong). */
+/* How long CT__PARK_SPIN watches for the unpark (benchmarks/: Condition
+ * ping-pong, where the notifier comes within microseconds). */
 #define NOTIFY_SPIN_NS 20000
 
 typedef struct bucket {
     unsigned char lock;   /* a spin lock: held only for a few list operations */
-    ct__waiter *head, *tail;
-    void *waking;         /* see ct__waking_set */
+    ct__list queue;       /* of ct__waiter, every key of this bucket mixed */
 } bucket;
+
+struct ct__queue {
+    bucket *bucket;
+    const void *key;
+    ct__list woken;       /* taken off, to wake once the bucket is unlocked */
+    size_t count;
+};
 
 static bucket buckets[BUCKETS];
 
@@ -44,42 +49,31 @@ static void bucket_unlock(bucket *b)
     ct_store_u8(&b->lock, 0);
 }
 
-static void enqueue(bucket *b, ct__waiter *w)
+static ct__waiter *waiter_of(ct__link *link)
 {
-    w->next = NULL;
-    w->prev = b->tail;
-    if (b->tail) b->tail->next = w;
-    else b->head = w;
-    b->tail = w;
+    return link ? CT__CONTAINER(link, ct__waiter, link) : NULL;
+}
+
+static void enqueue(bucket *b, ct__waiter *w, unsigned flags)
+{
+    if (flags & CT__PARK_FIRST) ct__list_push_front(&b->queue, &w->link);
+    else ct__list_push_back(&b->queue, &w->link);
     /* Relaxed: read unlocked only by wait_for_unpark, as a hint to stop
      * spinning; what the unparker hands over (token) is read after the
      * parker's permit, whose wake is the release. */
     ct_store_relaxed_u8((unsigned char *)&w->queued, 1);
 }
 
-static void enqueue_first(bucket *b, ct__waiter *w)
-{
-    w->prev = NULL;
-    w->next = b->head;
-    if (b->head) b->head->prev = w;
-    else b->tail = w;
-    b->head = w;
-    ct_store_relaxed_u8((unsigned char *)&w->queued, 1);   /* relaxed: as in enqueue */
-}
-
 static void dequeue(bucket *b, ct__waiter *w)
 {
-    if (w->prev) w->prev->next = w->next;
-    else b->head = w->next;
-    if (w->next) w->next->prev = w->prev;
-    else b->tail = w->prev;
+    ct__list_remove(&b->queue, &w->link);
     ct_store_relaxed_u8((unsigned char *)&w->queued, 0);   /* relaxed: as in enqueue */
 }
 
-static ct__waiter *first_for(bucket *b, const void *key, ct__waiter *after)
+static ct__waiter *next_for(bucket *b, const void *key, const ct__waiter *after)
 {
-    ct__waiter *w = after ? after->next : b->head;
-    while (w && w->key != key) w = w->next;
+    ct__waiter *w = waiter_of(after ? after->link.next : b->queue.head);
+    while (w && w->key != key) w = waiter_of(w->link.next);
     return w;
 }
 
@@ -137,8 +131,8 @@ static void wait_for_unpark(ct__waiter *self, int64_t deadline)
     (void)ct__poll_spare_cpu(dequeued, self, NOTIFY_SPIN_NS, deadline);
 }
 
-static int park(const void *key, int64_t deadline, bool (*validate)(void *ctx),
-                void (*before_sleep)(void *ctx), void *ctx, uintptr_t *token, bool first)
+int ct__park(const void *key, int64_t deadline, bool (*validate)(void *ctx),
+             void (*before_sleep)(void *ctx), void *ctx, unsigned flags, uintptr_t *token)
 {
     bucket *b = bucket_for(key);
     ct__waiter self;
@@ -152,14 +146,11 @@ static int park(const void *key, int64_t deadline, bool (*validate)(void *ctx),
         bucket_unlock(b);
         return CT_EAGAIN;
     }
-    if (first) enqueue_first(b, &self);
-    else enqueue(b, &self);
+    enqueue(b, &self, flags);
     bucket_unlock(b);
 
-    if (before_sleep) {
-        before_sleep(ctx);
-        wait_for_unpark(&self, deadline);
-    }
+    if (before_sleep) before_sleep(ctx);
+    if (flags & CT__PARK_SPIN) wait_for_unpark(&self, deadline);
 
     if (ctb_parker_wait(self.parker, deadline) == CT_ETIMEDOUT) {
         bucket_lock(b);
@@ -178,130 +169,50 @@ static int park(const void *key, int64_t deadline, bool (*validate)(void *ctx),
     return CT_OK;
 }
 
-int ct__park(const void *key, int64_t deadline, bool (*validate)(void *ctx),
-             void (*before_sleep)(void *ctx), void *ctx, uintptr_t *token)
+ct__waiter *ct__queue_next(ct__queue *queue, const ct__waiter *after)
 {
-    return park(key, deadline, validate, before_sleep, ctx, token, false);
+    return next_for(queue->bucket, queue->key, after);
 }
 
-int ct__park_first(const void *key, int64_t deadline, bool (*validate)(void *ctx), void *ctx,
-                   uintptr_t *token)
+ct__waiter *ct__queue_wake(ct__queue *queue, ct__waiter *waiter, uintptr_t token)
 {
-    return park(key, deadline, validate, NULL, ctx, token, true);
+    ct__waiter *next = next_for(queue->bucket, queue->key, waiter);
+    dequeue(queue->bucket, waiter);
+    waiter->token = token;
+    ct__list_push_back(&queue->woken, &waiter->link);
+    queue->count++;
+    return next;
 }
 
-void ct__unpark_one(const void *key, uintptr_t (*decide)(void *arg, ct__waiter *waiter, bool more),
-                    void *arg)
+/* Wake outside the bucket lock; a woken waiter may return (and its record
+ * vanish) as soon as its parker is woken, so read the next one first. */
+static size_t wake_taken(ct__queue *queue)
 {
-    bucket *b = bucket_for(key);
-    ct__waiter *w;
-    ctb_parker *parker = NULL;
-    bucket_lock(b);
-    w = first_for(b, key, NULL);
-    if (w) {
-        uintptr_t token = decide(arg, w, first_for(b, key, w) != NULL);
-        if (token != CT__LEAVE_PARKED) {
-            dequeue(b, w);
-            w->token = token;
-            parker = w->parker;   /* w lives on the sleeper's stack: read it before unlocking */
-        }
-    } else {
-        decide(arg, NULL, false);
+    ct__link *link, *next;
+    for (link = queue->woken.head; link; link = next) {
+        next = link->next;
+        ctb_parker_wake(waiter_of(link)->parker);
     }
-    bucket_unlock(b);
-    if (parker) ctb_parker_wake(parker);
+    return queue->count;
 }
 
-void ct__waking_set(const void *key)
+size_t ct__unpark_with(const void *key, void (*choose)(void *arg, ct__queue *queue), void *arg)
 {
-    ct_store_ptr(&bucket_for(key)->waking, (void *)(uintptr_t)key);
-}
-
-void ct__waking_clear(const void *key)
-{
-    void *expected = (void *)(uintptr_t)key;
-    ct_cas_ptr(&bucket_for(key)->waking, &expected, NULL);
-}
-
-bool ct__waking(const void *key)
-{
-    return ct_load_ptr(&bucket_for(key)->waking) == key;
-}
-
-bool ct__parked(const void *key)
-{
-    bucket *b = bucket_for(key);
-    bool any;
-    bucket_lock(b);
-    any = first_for(b, key, NULL) != NULL;
-    bucket_unlock(b);
-    return any;
-}
-
-bool ct__still_waking(const void *key)
-{
-    /* A read-modify-write reads the latest mark: if it is still there, the
-     * woken thread's clear comes after it and synchronizes with it. */
-    void *expected = (void *)(uintptr_t)key;
-    return ct_cas_ptr(&bucket_for(key)->waking, &expected, expected);
-}
-
-/* Wake outside the bucket lock; a woken waiter may return (and its node
- * vanish) as soon as its parker is woken, so read next first. */
-static void wake_list(ct__waiter *woken)
-{
-    ct__waiter *w, *next;
-    for (w = woken; w; w = next) {
-        next = w->next;
-        ctb_parker_wake(w->parker);
-    }
-}
-
-/* Take w off the queue with token and append it to the list *tail ends. */
-static void take(bucket *b, ct__waiter *w, uintptr_t token, ct__waiter ***tail)
-{
-    dequeue(b, w);
-    w->token = token;
-    w->next = NULL;
-    **tail = w;
-    *tail = &w->next;
+    ct__queue queue = { bucket_for(key), key, { NULL, NULL }, 0 };
+    bucket_lock(queue.bucket);
+    choose(arg, &queue);
+    bucket_unlock(queue.bucket);
+    return wake_taken(&queue);
 }
 
 size_t ct__unpark(const void *key, size_t n, uintptr_t token)
 {
-    bucket *b = bucket_for(key);
-    ct__waiter *woken = NULL, **tail = &woken, *w, *next;
-    size_t count = 0;
-    bucket_lock(b);
-    for (w = first_for(b, key, NULL); w && count < n; w = next) {
-        next = first_for(b, key, w);
-        take(b, w, token, &tail);
-        count++;
-    }
-    bucket_unlock(b);
-    wake_list(woken);
-    return count;
-}
-
-size_t ct__unpark_picked(const void *key, void (*survey)(void *arg, const ct__waiter *waiter),
-                         uintptr_t (*pick)(void *arg, const ct__waiter *waiter), void *arg)
-{
-    bucket *b = bucket_for(key);
-    ct__waiter *woken = NULL, **tail = &woken, *w, *next;
-    size_t count = 0;
-    bucket_lock(b);
-    for (w = first_for(b, key, NULL); w; w = first_for(b, key, w)) survey(arg, w);
-    survey(arg, NULL);
-    for (w = first_for(b, key, NULL); w; w = next) {
-        uintptr_t token = pick(arg, w);
-        next = first_for(b, key, w);
-        if (token == CT__LEAVE_PARKED) continue;
-        take(b, w, token, &tail);
-        count++;
-    }
-    bucket_unlock(b);
-    wake_list(woken);
-    return count;
+    ct__queue queue = { bucket_for(key), key, { NULL, NULL }, 0 };
+    ct__waiter *w;
+    bucket_lock(queue.bucket);
+    for (w = ct__queue_next(&queue, NULL); w && queue.count < n;) w = ct__queue_wake(&queue, w, token);
+    bucket_unlock(queue.bucket);
+    return wake_taken(&queue);
 }
 
 void ct__parking_lot_after_fork(void)

@@ -18,6 +18,8 @@
  * released after shutdown(wait=false) is freed by its last worker.
  */
 #include "future.h"
+#include "parking_lot.h"
+#include "thread_shared.h"
 
 #include <stdio.h>
 #include <stdlib.h>

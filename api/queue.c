@@ -188,16 +188,6 @@ static bool is_full(const ct_queue *q)
     return q->maxsize > 0 && q->count >= q->maxsize;
 }
 
-/* Seconds from now to deadline, for ct_condition_wait; CT_FOREVER for CTB_NEVER
- * and 0 once it has passed. */
-static double seconds_until(int64_t deadline)
-{
-    int64_t left;
-    if (deadline == CTB_NEVER) return CT_FOREVER;
-    left = deadline - ctb_monotonic_ns();
-    return left > 0 ? (double)left / 1e9 : 0.0;
-}
-
 /* ----------------------------------------------------------------- public */
 
 int ct_queue_new(ct_queue **queue, ct_queue_kind kind, size_t maxsize,
@@ -239,12 +229,11 @@ int ct_queue_put(ct_queue *queue, void *item, double timeout)
     if (status != CT_OK) return status;
     ct_lock_acquire(&queue->mutex);
     while (!queue->is_shutdown && is_full(queue)) {
-        double left = seconds_until(deadline);
-        if (left == 0.0) {
+        if (ct__deadline_passed(deadline)) {
             ct_lock_release(&queue->mutex);
             return CT_EFULL;
         }
-        ct_condition_wait(&queue->not_full, left);
+        ct__condition_wait_until(&queue->not_full, deadline);
     }
     if (queue->is_shutdown) {
         ct_lock_release(&queue->mutex);
@@ -268,17 +257,15 @@ int ct_queue_get(ct_queue *queue, void **item, double timeout)
     if (status != CT_OK) return status;
     ct_lock_acquire(&queue->mutex);
     while (queue->count == 0) {
-        double left;
         if (queue->is_shutdown) {
             ct_lock_release(&queue->mutex);
             return CT_ESHUTDOWN;
         }
-        left = seconds_until(deadline);
-        if (left == 0.0) {
+        if (ct__deadline_passed(deadline)) {
             ct_lock_release(&queue->mutex);
             return CT_EEMPTY;
         }
-        ct_condition_wait(&queue->not_empty, left);
+        ct__condition_wait_until(&queue->not_empty, deadline);
     }
     *item = take_item(queue);
     ct_condition_notify(&queue->not_full, 1);
@@ -309,12 +296,11 @@ int ct_queue_join(ct_queue *queue, double timeout)
     if (status != CT_OK) return status;
     ct_lock_acquire(&queue->mutex);
     while (queue->unfinished_tasks > 0) {
-        double left = seconds_until(deadline);
-        if (left == 0.0) {
+        if (ct__deadline_passed(deadline)) {
             status = CT_ETIMEDOUT;
             break;
         }
-        ct_condition_wait(&queue->all_tasks_done, left);
+        ct__condition_wait_until(&queue->all_tasks_done, deadline);
     }
     ct_lock_release(&queue->mutex);
     return status;

@@ -3,6 +3,7 @@
  * owner writes owner and count while it holds the lock; other threads read
  * owner (relaxed) and can never see their own ident there. */
 #include "internal.h"
+#include "thread_shared.h"
 
 void ct_rlock_init(ct_rlock *rlock)
 {

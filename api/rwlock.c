@@ -27,6 +27,7 @@
  * every thread queued is covered by a bit that some release will act on.
  */
 #include "internal.h"
+#include "parking_lot.h"
 
 #define WRITER ((uint64_t)CT__RW_WRITER)
 #define READERS_PARKED ((uint64_t)CT__RW_READERS_PARKED)
@@ -73,8 +74,8 @@ typedef struct settle_state {
     ct_rwlock *rwlock;
     release_mode mode;
     size_t readers_queued, writers_queued;
-    const rw_waiter *first_writer;
-    uintptr_t grant;   /* TOKEN_ADMIT: all queued readers; TOKEN_WRITE or _RACE: the first writer */
+    const rw_waiter *oldest_writer;   /* the queued writer due first */
+    uintptr_t grant;   /* TOKEN_ADMIT: all queued readers; TOKEN_WRITE or _RACE: the oldest writer */
     int status;
 } settle_state;
 
@@ -93,22 +94,19 @@ static bool next_word(settle_state *st, uint64_t v, uint64_t *next_out)
         next &= ~WRITER;
     }
     /* A writer's release admits the readers waiting then; otherwise a free
-     * lock goes to the first writer. Readers held back by writers that have
+     * lock goes to the oldest writer. Readers held back by writers that have
      * all left go in beside the readers holding it. */
     if (readers_left > 0 && !(next & WRITER) && (st->mode == RELEASE_WRITE || writers_left == 0)) {
         st->grant = TOKEN_ADMIT;
         readers_left = 0;
     } else if (writers_left > 0 && !held(next)) {
-        if (ctb_monotonic_ns() >= st->first_writer->fair_at) {
+        if (ctb_monotonic_ns() >= st->oldest_writer->fair_at) {
             st->grant = TOKEN_WRITE;
             next |= WRITER;
             writers_left--;
-        } else if (!ct__waking(st->rwlock)) {
+        } else {
             st->grant = TOKEN_RACE;   /* still a waiting writer: readers stay out */
         }
-        /* else a writer woken to race has not looked yet: it will take the
-         * lock or park while someone holds it, whose release settles. Waking
-         * another now would only have one of them park again. */
     }
     if (readers_left > 0) next |= READERS_PARKED;
     if (writers_left > 0) next |= WRITERS_PARKED;
@@ -116,46 +114,52 @@ static bool next_word(settle_state *st, uint64_t v, uint64_t *next_out)
     return true;
 }
 
-/* Counts the queue, then rewrites the word from it. */
-static void survey(void *arg, const ct__waiter *waiter)
+/* Counts the queue and finds its oldest writer (writers woken to race that
+ * lost park again at the head, in the order they lost, so queue order is not
+ * age), then rewrites the word from it: false if not held in st->mode. */
+static bool rewrite_word(settle_state *st, ct__queue *queue)
 {
-    settle_state *st = (settle_state *)arg;
+    const ct__waiter *waiter;
     uint64_t v, next;
-    if (waiter) {
+    for (waiter = ct__queue_next(queue, NULL); waiter; waiter = ct__queue_next(queue, waiter)) {
         const rw_waiter *w = (const rw_waiter *)waiter->ctx;
         if (!w->writer) st->readers_queued++;
-        else if (st->writers_queued++ == 0) st->first_writer = w;
-        return;
+        else if (st->writers_queued++ == 0 || w->fair_at < st->oldest_writer->fair_at) st->oldest_writer = w;
     }
     v = ct_load_u64(&st->rwlock->word);
     do {
-        if (!next_word(st, v, &next)) {
-            st->grant = 0;
-            st->status = CT_EPERM;   /* another thread released it first */
-            return;
-        }
+        if (!next_word(st, v, &next)) return false;
     } while (!ct_cas_u64(&st->rwlock->word, &v, next));
+    return true;
 }
 
-static uintptr_t pick(void *arg, const ct__waiter *waiter)
+/* Under the bucket lock: wakes whom the new word lets in. */
+static void settle_queue(void *arg, ct__queue *queue)
 {
     settle_state *st = (settle_state *)arg;
-    bool writer = ((const rw_waiter *)waiter->ctx)->writer;
-    if (st->grant == TOKEN_ADMIT && !writer) return TOKEN_ADMIT;
-    if ((st->grant == TOKEN_WRITE || st->grant == TOKEN_RACE) && writer) {
-        uintptr_t token = st->grant;
-        st->grant = 0;   /* the first writer only */
-        if (token == TOKEN_RACE) ct__waking_set(st->rwlock);
-        return token;
+    ct__waiter *waiter;
+    if (!rewrite_word(st, queue)) {
+        st->status = CT_EPERM;   /* another thread released it first */
+        return;
     }
-    return CT__LEAVE_PARKED;
+    for (waiter = ct__queue_next(queue, NULL); waiter && st->grant != 0;) {
+        bool writer = ((const rw_waiter *)waiter->ctx)->writer;
+        if (st->grant == TOKEN_ADMIT && !writer) {
+            waiter = ct__queue_wake(queue, waiter, TOKEN_ADMIT);
+        } else if (st->grant != TOKEN_ADMIT && waiter->ctx == st->oldest_writer) {
+            ct__queue_wake(queue, waiter, st->grant);
+            return;
+        } else {
+            waiter = ct__queue_next(queue, waiter);
+        }
+    }
 }
 
 /* Releases in mode (or nothing), then wakes whoever that lets in. */
 static int settle(ct_rwlock *rwlock, release_mode mode)
 {
     settle_state st = { rwlock, mode, 0, 0, NULL, 0, CT_OK };
-    ct__unpark_picked(rwlock, survey, pick, &st);
+    ct__unpark_with(rwlock, settle_queue, &st);
     return st.status;
 }
 
@@ -193,14 +197,12 @@ static int wait_parked(rw_waiter *self, int64_t deadline, bool *raced)
     uintptr_t token = 0;
     bool (*must_wait)(void *ctx) = self->writer ? writer_must_wait : reader_must_wait;
     if (self->parked_at == 0) self->parked_at = ctb_monotonic_ns();
-    int status = *raced ? ct__park_first(self->rwlock, deadline, must_wait, self, &token)
-                        : ct__park(self->rwlock, deadline, must_wait, NULL, self, &token);
+    int status = ct__park(self->rwlock, deadline, must_wait, NULL, self,
+                          *raced ? CT__PARK_FIRST : 0, &token);
     if (status != CT_OK) return status;
     self->slept = true;
     if (self->writer && token == TOKEN_WRITE) return CT_OK;
     *raced = token == TOKEN_RACE;
-    /* First, before looking at the word: see next_word. */
-    if (*raced) ct__waking_clear(self->rwlock);
     if (token == TOKEN_ADMIT) self->admitted = true;
     return CT_EAGAIN;
 }

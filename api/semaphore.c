@@ -4,6 +4,7 @@
  * release adds its units first and then wakes up to that many parked threads,
  * which retry (a running thread may take a unit first: no FIFO, as in Python). */
 #include "internal.h"
+#include "parking_lot.h"
 
 #define HAS_PARKED 1
 #define UNIT 2
@@ -59,7 +60,7 @@ static int acquire_until(ct_semaphore *sem, int64_t deadline)
         }
         if (!(w & HAS_PARKED) && !ct_cas_i64(&sem->word, &w, w | HAS_PARKED)) continue;
         int64_t park_at = parked_at != 0 ? parked_at : ctb_monotonic_ns();
-        int parked = ct__park(sem, deadline, still_empty_with_waiters, NULL, sem, NULL);
+        int parked = ct__park(sem, deadline, still_empty_with_waiters, NULL, sem, 0, NULL);
         if (parked == CT_ETIMEDOUT) return CT_ETIMEDOUT;
         if (parked == CT_OK) parked_at = park_at;   /* it slept */
     }
@@ -78,12 +79,14 @@ int ct_semaphore_acquire_timeout(ct_semaphore *sem, double timeout)
     return acquire_until(sem, deadline);
 }
 
-/* Under the bucket lock: the last parked thread is leaving, clear the bit. */
-static uintptr_t wake_decide(void *arg, ct__waiter *waiter, bool more)
+/* Under the bucket lock: wake the first parked thread; when it is the last
+ * one (or there is none), clear the bit. */
+static void wake_first(void *arg, ct__queue *queue)
 {
-    (void)waiter;
-    if (!more) ct_fetch_and_i64(&((ct_semaphore *)arg)->word, ~(int64_t)HAS_PARKED);
-    return 0;
+    ct__waiter *first = ct__queue_next(queue, NULL);
+    if (!first || !ct__queue_next(queue, first))
+        ct_fetch_and_i64(&((ct_semaphore *)arg)->word, ~(int64_t)HAS_PARKED);
+    if (first) ct__queue_wake(queue, first, 0);
 }
 
 int ct_semaphore_release(ct_semaphore *sem, int64_t n)
@@ -98,7 +101,7 @@ int ct_semaphore_release(ct_semaphore *sem, int64_t n)
     } while (!ct_cas_i64(&sem->word, &w, w + n * UNIT));
     if (w & HAS_PARKED) {
         for (int64_t i = 0; i < n && (ct_load_i64(&sem->word) & HAS_PARKED); i++)
-            ct__unpark_one(sem, wake_decide, sem);
+            ct__unpark_with(sem, wake_first, sem);
     }
     return CT_OK;
 }

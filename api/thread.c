@@ -3,6 +3,8 @@
  * Dummy records for threads started elsewhere), names, idents, join, and the
  * daemon contract at exit. */
 #include "internal.h"
+#include "parking_lot.h"
+#include "thread_shared.h"
 
 #include <stdlib.h>
 #include <string.h>

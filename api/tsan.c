@@ -27,6 +27,7 @@
  * mutex" when the taker drops it from the model.)
  */
 #include "internal.h"
+#include "thread_shared.h"
 
 #if defined(CT__TSAN)
 

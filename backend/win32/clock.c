@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "win32.h"
+#include "atomics.h"
 
 /* QueryPerformanceFrequency never changes while the system runs; racing threads
  * all store the same value. */

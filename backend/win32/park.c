@@ -5,6 +5,8 @@
  * may see its permit, return and end its thread (freeing the parker) while a wake
  * is still in flight. */
 #include "win32.h"
+#include "atomics.h"
+#include "compiler.h"
 
 #define PARKER_EMPTY 0u
 #define PARKER_PERMIT 1u

@@ -3,6 +3,7 @@
  * started threads until they are gone, the exit hook, the exit-time callback)
  * is process.c's. */
 #include "win32.h"
+#include "compiler.h"
 
 #include <errno.h>
 #include <limits.h>

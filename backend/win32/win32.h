@@ -9,7 +9,8 @@
 #endif
 #include <windows.h>
 
-#include "internal.h"
+#include "backend.h"
+#include "list.h"   /* the started threads' list (process.c) */
 
 /* The milliseconds to wait from now until deadline, for an API that takes a
  * DWORD: rounded up, so that a wait never ends before the deadline just because
