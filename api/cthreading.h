@@ -334,10 +334,9 @@ CT_API void   ct_shutdown(void);
  *                          be parked on the lock's address (while a thread
  *                          woken from there is on its way back, the bit may be
  *                          clear with others parked: that thread sets it again)
- *   bit 2 (CT__WOKEN)      a thread woken from the parking lot has not run
- *                          again yet, so releases wake nobody else; alone
- *                          (nobody was parked behind that thread) it sends
- *                          the fast paths to the slow ones until it runs
+ *   bit 2 (CT__WOKEN)      set beside CT__HAS_PARKED: a thread woken from the
+ *                          parking lot has not run again yet, so releases
+ *                          unlock without waking anybody else
  * Acquire and release are one inline compare-and-swap each when nobody waits;
  * otherwise the out-of-line slow path backs off once for about a microsecond,
  * then parks the thread in the runtime's parking lot (keyed by the lock's
