@@ -558,7 +558,9 @@ CT_API bool ct_rlock_locked(const ct_rlock *rlock);
  *   bit 0 (WRITER)          held for writing
  *   bit 1 (READERS_PARKED)  readers may be parked on the lock's address
  *   bit 2 (WRITERS_PARKED)  writers may be parked there: new readers wait too
- *   bits 3-63               the number of readers holding it
+ *   bit 3 (RACER)           a writer woken to race for the free lock has not
+ *                           looked yet: releases wake no other writer
+ *   bits 4-63               the number of readers holding it
  * Writer preference: a reader takes the lock only while neither WRITER nor
  * WRITERS_PARKED is set. A release that finds parked threads decides under
  * the parking lot's bucket lock: a writer's release admits every reader
@@ -583,7 +585,8 @@ typedef struct CT__CAPABILITY("mutex") ct_rwlock {
 #define CT__RW_WRITER 1u
 #define CT__RW_READERS_PARKED 2u
 #define CT__RW_WRITERS_PARKED 4u
-#define CT__RW_READER 8u
+#define CT__RW_RACER 8u
+#define CT__RW_READER 16u
 
 /**
  * @brief Make a read-write lock unlocked (the same as CT_RWLOCK_INIT).

@@ -32,9 +32,10 @@
 #define WRITER ((uint64_t)CT__RW_WRITER)
 #define READERS_PARKED ((uint64_t)CT__RW_READERS_PARKED)
 #define WRITERS_PARKED ((uint64_t)CT__RW_WRITERS_PARKED)
+#define RACER ((uint64_t)CT__RW_RACER)
 #define PARKED (READERS_PARKED | WRITERS_PARKED)
 #define READER ((uint64_t)CT__RW_READER)
-/* 2^61 read holds cannot be outstanding (one a nanosecond takes 73 years), so
+/* 2^60 read holds cannot be outstanding (one a nanosecond takes 36 years), so
  * the count never carries into nothing. */
 
 #define TOKEN_ADMIT 1   /* a reader let past the writers waiting */
@@ -64,8 +65,6 @@ typedef struct rw_waiter {
     int64_t fair_at;   /* a writer: when it is due the lock */
     int64_t parked_at; /* when it first parked: for the contention hook */
     bool slept;        /* it was woken from the parking lot at least once */
-    bool racer_ahead;  /* a writer: one woken to race from this queue has not
-                          looked yet (read and written under the bucket lock) */
 } rw_waiter;
 
 /* --- settle: who goes next, decided under the bucket lock ---------------------- */
@@ -78,7 +77,6 @@ typedef struct settle_state {
     size_t readers_queued, writers_queued;
     const rw_waiter *first_writer;    /* the first writer in the queue */
     uintptr_t grant;   /* TOKEN_ADMIT: all queued readers; TOKEN_WRITE or _RACE: the first writer */
-    bool racer_out;    /* a writer woken to race has not looked yet */
     int status;
 } settle_state;
 
@@ -107,8 +105,9 @@ static bool next_word(settle_state *st, uint64_t v, uint64_t *next_out)
             st->grant = TOKEN_WRITE;
             next |= WRITER;
             writers_left--;
-        } else if (!st->racer_out) {
+        } else if (!(v & RACER)) {
             st->grant = TOKEN_RACE;   /* still a waiting writer: readers stay out */
+            next |= RACER;
         }
         /* else a writer woken to race has not looked yet: it will take the
          * lock or park while someone holds it, whose release settles. Waking
@@ -122,17 +121,15 @@ static bool next_word(settle_state *st, uint64_t v, uint64_t *next_out)
     return true;
 }
 
-/* Counts the queue, finds its first writer (one woken to race that lost has
- * parked again at the head, where it was) and whether a writer woken to race
- * is on its way, then rewrites the word from it: false if not held in
- * st->mode. */
+/* Counts the queue and finds its first writer (one woken to race that lost has
+ * parked again at the head, where it was), then rewrites the word from it:
+ * false if not held in st->mode. */
 static bool rewrite_word(settle_state *st, ct__queue *queue)
 {
     const ct__waiter *waiter;
     uint64_t v, next;
     for (waiter = ct__queue_next(queue, NULL); waiter; waiter = ct__queue_next(queue, waiter)) {
         const rw_waiter *w = (const rw_waiter *)waiter->ctx;
-        if (w->racer_ahead) st->racer_out = true;
         if (!w->writer) st->readers_queued++;
         else if (st->writers_queued++ == 0) st->first_writer = w;
     }
@@ -141,23 +138,6 @@ static bool rewrite_word(settle_state *st, ct__queue *queue)
         if (!next_word(st, v, &next)) return false;
     } while (!ct_cas_u64(&st->rwlock->word, &v, next));
     return true;
-}
-
-/* Under the bucket lock: every writer still queued is told (marked) that one
- * woken to race is on its way, or (on) no longer is. */
-static void mark_writers(ct__queue *queue, bool on)
-{
-    ct__waiter *waiter;
-    for (waiter = ct__queue_next(queue, NULL); waiter; waiter = ct__queue_next(queue, waiter)) {
-        rw_waiter *w = (rw_waiter *)waiter->ctx;
-        if (w->writer) w->racer_ahead = on;
-    }
-}
-
-static void racer_arrived(void *arg, ct__queue *queue)
-{
-    (void)arg;
-    mark_writers(queue, false);
 }
 
 /* Under the bucket lock: wakes whom the new word lets in. */
@@ -175,7 +155,6 @@ static void settle_queue(void *arg, ct__queue *queue)
             waiter = ct__queue_wake(queue, waiter, TOKEN_ADMIT);
         } else if (st->grant != TOKEN_ADMIT && waiter->ctx == st->first_writer) {
             ct__queue_wake(queue, waiter, st->grant);
-            if (st->grant == TOKEN_RACE) mark_writers(queue, true);
             return;
         } else {
             waiter = ct__queue_next(queue, waiter);
@@ -186,7 +165,7 @@ static void settle_queue(void *arg, ct__queue *queue)
 /* Releases in mode (or nothing), then wakes whoever that lets in. */
 static int settle(ct_rwlock *rwlock, release_mode mode)
 {
-    settle_state st = { rwlock, mode, 0, 0, NULL, 0, false, CT_OK };
+    settle_state st = { rwlock, mode, 0, 0, NULL, 0, CT_OK };
     ct__unpark_with(rwlock, settle_queue, &st);
     return st.status;
 }
@@ -229,11 +208,10 @@ static int wait_parked(rw_waiter *self, int64_t deadline, bool *raced)
                           *raced ? CT__PARK_FIRST : 0, &token);
     if (status != CT_OK) return status;
     self->slept = true;
-    self->racer_ahead = false;   /* off the queue: no settle reads it now */
     if (self->writer && token == TOKEN_WRITE) return CT_OK;
     *raced = token == TOKEN_RACE;
     /* First, before looking at the word: see next_word. */
-    if (*raced) ct__unpark_with(self->rwlock, racer_arrived, NULL);
+    if (*raced) ct_fetch_and_u64(&self->rwlock->word, ~RACER);
     if (token == TOKEN_ADMIT) self->admitted = true;
     return CT_EAGAIN;
 }
@@ -263,7 +241,7 @@ static int acquired(const rw_waiter *self)
 
 static int acquire_read_until(ct_rwlock *rwlock, int64_t deadline)
 {
-    rw_waiter self = { rwlock, false, false, 0, 0, false, false };
+    rw_waiter self = { rwlock, false, false, 0, 0, false };
     bool polled = false, raced = false;
     for (;;) {
         uint64_t v = ct_load_relaxed_u64(&rwlock->word);
@@ -289,7 +267,7 @@ static int acquire_read_until(ct_rwlock *rwlock, int64_t deadline)
 
 static int acquire_write_until(ct_rwlock *rwlock, int64_t deadline)
 {
-    rw_waiter self = { rwlock, true, false, 0, 0, false, false };
+    rw_waiter self = { rwlock, true, false, 0, 0, false };
     bool polled = false, raced = false;
     for (;;) {
         uint64_t v = ct_load_relaxed_u64(&rwlock->word);
