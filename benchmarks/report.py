@@ -345,7 +345,7 @@ def knob_point_for(runs, suite, threads, meets):
     rate, label, e = max(found, key=lambda f: f[0])
     if label.endswith("(default)"):
         return (f"the same setting met it at {threads} threads in the knob's sweep (Jain {e['jain']:.2f}, "
-                f"longest wait {e['max_wait_us'] / 1e3:.1f} ms): one longest wait varies from run to run "
+                f"longest wait {e['max_wait_us'] / 1e3:.1f} ms): on 2 shared cores both vary from run to run "
                 f"(curve: `{sweep}` below)")
     return (f"the fairness knob at {label} meets it at {threads} threads "
             f"(Jain {e['jain']:.2f}, longest wait {e['max_wait_us'] / 1e3:.1f} ms) for "
