@@ -153,8 +153,8 @@ static void settle_queue(void *arg, ct__queue *queue)
         bool writer = ((const rw_waiter *)waiter->ctx)->writer;
         if (st->grant == TOKEN_ADMIT && !writer) {
             waiter = ct__queue_wake(queue, waiter, TOKEN_ADMIT);
-        } else if (st->grant != TOKEN_ADMIT && waiter->ctx == st->first_writer) {
-            ct__queue_wake(queue, waiter, st->grant);
+        } else if (st->grant != TOKEN_ADMIT && writer) {
+            ct__queue_wake(queue, waiter, st->grant);   /* the first writer only */
             return;
         } else {
             waiter = ct__queue_next(queue, waiter);
