@@ -238,13 +238,23 @@ def best_sleeping_peer(runs, suite, threads):
     return best, (value(runs, suite, best, threads) if best else None)
 
 
+def knob_points(runs, sweep):
+    """The fairness knob's points (impl names) swept in sweep, longest delay first."""
+    return sorted(impls_of(runs, sweep), key=lambda p: -int(re.search(r"\d+", p).group()))
+
+
+def knob_label(point):
+    """'500us (default)' for fair_after_500us_default."""
+    return point.replace("fair_after_", "").replace("_default", " (default)")
+
+
 def fair_sweep_section(runs):
     """The fairness knob's curve: for each value of how long the first parked
     waiter waits before it is handed the lock, Jain's index, the longest wait
     and the throughput against the best sleeping peer of the same run."""
     lines = []
     for sweep, suite in SWEEPS.items():
-        points = sorted(impls_of(runs, sweep), key=lambda p: -int(re.search(r"\d+", p).group()))
+        points = knob_points(runs, sweep)
         if not points:
             continue
         threads = threads_of(runs, sweep)
@@ -265,8 +275,7 @@ def fair_sweep_section(runs):
                     cells.append(f"{e['jain']:.2f} / {e['max_wait_us'] / 1e3:.1f} / {fmt_ratio(r)}")
                 else:
                     cells.append("—")
-            label = point.replace("fair_after_", "").replace("_default", " (default)")
-            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+            lines.append(f"| {knob_label(point)} | " + " | ".join(cells) + " |")
         lines += ["", knob_choice(runs, sweep, suite, points, threads), ""]
     return lines
 
@@ -280,7 +289,7 @@ def knob_choice(runs, sweep, suite, points, threads):
                    for t in threads)
     default = next((p for p in points if p.endswith("_default")), None)
     shortest = next((p for p in reversed(points) if keeps_pace(p)), None)
-    name = lambda p: p.replace("fair_after_", "").replace("_default", "")
+    name = lambda p: knob_label(p).replace(" (default)", "")
     if shortest is None:
         return (f"No delay keeps ≥ {SLEEPING_PEER_MIN} × the best sleeping peer at every thread count "
                 "in this suite; the default is set by the other suite's curve.")
@@ -327,8 +336,7 @@ def sweep_points(runs, suite):
     sweep = next((s for s, base in SWEEPS.items() if base == suite), None)
     if sweep is None:
         return None, []
-    points = sorted(impls_of(runs, sweep), key=lambda p: -int(re.search(r"\d+", p).group()))
-    return sweep, [(p.replace("fair_after_", "").replace("_default", " (default)"), p) for p in points]
+    return sweep, [(knob_label(p), p) for p in knob_points(runs, sweep)]
 
 
 def knob_point_for(runs, suite, threads, meets):
